@@ -18,7 +18,7 @@ export function hkdfExtract(p: Primitives, salt: Uint8Array, ikm: Uint8Array): P
 export async function hkdfExpand(p: Primitives, prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
   if (length > 255 * HASH_LENGTH) fail('BAD_LENGTH', `HKDF-Expand cannot produce ${length} bytes`);
   const out = new Uint8Array(length);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, offset = 0; offset < length; i++) {
     previous = await p.hmacSha256(prk, concat(previous, info, new Uint8Array([i])));
     out.set(previous.subarray(0, Math.min(HASH_LENGTH, length - offset)), offset);
