@@ -26,3 +26,9 @@ export async function labFixture() {
 }
 
 export const NOW = 1_800_000_000;
+
+export async function deviceFixture(n = 10) {
+  const signer = await p.ed25519FromSeed(seed(n));
+  const kex = await p.x25519FromSecret(seed(n + 1));
+  return { signer, kex, keys: { signing: signer.publicKey, kex: kex.publicKey } };
+}
