@@ -1,0 +1,51 @@
+/**
+ * Phone numbers in international and national formats. A candidate is a run of 7-15 digits in
+ * phone-like groups. It counts when libphonenumber says it is a possible number (international
+ * prefix) or a valid one for common regions, or when its grouping is phone-shaped and a context
+ * word ("call", "tel", ...) precedes it. Dates, year ranges and decimals are not phones.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { before, regexFindings, type Detector } from './detector.js';
+
+const CANDIDATE = /(?<![\w+.-])(?:\+|00)?\(?\d{1,5}\)?(?:[ .-]{1,2}\(?\d{1,6}\)?){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-]|\.\d)/g;
+const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'IT', 'ES', 'NL', 'SE', 'FI', 'DK', 'CZ', 'HU', 'RU'];
+const CONTEXT = /(?:call|phone|tel|mobile|cell|fax|contact|reach|number|whatsapp|text me|dial|ring|\bph|#)[^.\n]{0,25}$/;
+const NOT_PHONE = [
+  /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/, // ISO date
+  /^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/, // d/m/y date
+  /^(?:1[89]|20)\d\d\s?-\s?(?:1[89]|20)\d\d$/, // year range
+  /^\d+\.\d+$/, // decimal
+  /^\d{1,3}(?:[ ,]\d{3})+$/, // thousands
+  /^\d{1,3}(?:\.\d{1,3}){3}$/, // IPv4 address
+];
+
+function digitsOf(value: string): string {
+  return value.replace(/(?:x|ext\.?)\s?\d+$/, '').replace(/\D/g, '');
+}
+
+export function isPhone(value: string, context: string): boolean {
+  const digits = digitsOf(value);
+  if (digits.length < 7 || digits.length > 15 || NOT_PHONE.some((p) => p.test(value.trim()))) return false;
+  if (/^(\d)\1+$/.test(digits)) return false;
+  if (value.startsWith('+') || value.startsWith('00')) {
+    const parsed = parsePhoneNumberFromString(value.startsWith('00') ? `+${value.slice(2)}` : value);
+    return parsed?.isPossible() === true;
+  }
+  if (REGIONS.some((region) => parsePhoneNumberFromString(value, region)?.isValid() === true)) return true;
+  const grouped = /[ .()-]/.test(value);
+  return grouped && CONTEXT.test(context);
+}
+
+export const phoneDetector: Detector = {
+  id: 'phone',
+  entity: 'phone',
+  find(text) {
+    if (!/\d{2}/.test(text)) return [];
+    return regexFindings(
+      text,
+      CANDIDATE,
+      (m) => (isPhone(m[0], before(text, m.index, 40)) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone' } : null),
+      'phone',
+    );
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * Secrets: provider key shapes (secret-patterns.ts), then values assigned to credential-like
+ * names (`API_KEY = "..."`, `password: ...`, `<add key="...Password" value="..."/>`), passwords
+ * stated in prose ("the password is 'hunter2'"), and high-entropy tokens assigned to any
+ * key-like name. Placeholders and references to other variables are not secrets.
+ */
+import { SECRET_PATTERNS } from './secret-patterns.js';
+import { regexFindings, type Detector, type Finding } from './detector.js';
+
+const KEY_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|priv[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|license[_-]?key|key|sid|login|session)[\w.-]*`;
+const ASSIGNMENT = new RegExp(
+  String.raw`(?<name>${KEY_NAME})["']?\s*(?:=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?:(?!\k<q>)[^\s,;)}\]])+|(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60]))\k<q>`,
+  'gi',
+);
+const XML_ASSIGNMENT = /key="(?<name>[^"]*(?:password|secret|token|apikey|api_key)[^"]*)"\s+value="(?<value>[^"]{1,200})"/gi;
+const PROSE = /\b(?:password|passcode|passphrase|pwd|pin)\b(?: for [\w" '-]{1,40}?)?\s+(?:is|was|=|:|set to)\s+["'“‘]?(?<value>[^\s"'”’.,;]{3,64})/gi;
+const CONNECTION_STRING_PASSWORD = /(?:^|;|\s)(?:Password|Pwd)=(?<value>[^;"'\s]{2,128})/gi;
+const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|empty|changeme|password|secret|token|example|sample|test|dummy|foo|bar|your[\w-]*|my[\w-]*|<.*>|&lt;.*|\{.*\}|\[.*\]|%.*%|\$.*|@.*|env\..*|process\.env.*|os\.(?:getenv|environ).*|getenv.*|.*\(.*|.*\)|[A-Z][A-Z0-9_]{2,}|[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|#[\w-]+)$/;
+const COMMON_WORD_VALUE = /^[a-z]{1,12}$/;
+
+function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length);
+  return bits;
+}
+
+/** A value looks like a generated credential: long, mixed characters, high Shannon entropy. */
+export function looksGenerated(value: string): boolean {
+  if (value.length < 16 || /^(.)\1+$/.test(value)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
+  return classes >= 2 && entropy(value) >= 3.2;
+}
+
+function isPasswordName(name: string): boolean {
+  return /pass|pwd|secret|token|key|credential/i.test(name);
+}
+
+function assignmentFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  const consider = (m: RegExpExecArray, name: string, value: string, strong: boolean): void => {
+    if (value.length < 3 || PLACEHOLDER.test(value)) return;
+    const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
+    if (!accept) return;
+    const start = m.index + m[0].lastIndexOf(value);
+    out.push({ start, end: start + value.length, entity: 'secret', ruleId: looksGenerated(value) ? 'secret.high-entropy-assignment' : 'secret.password-assignment' });
+  };
+  for (const m of text.matchAll(ASSIGNMENT)) {
+    const { name = '', value = '' } = m.groups ?? {};
+    const keyLike = /pass|pwd|secret|token|key|credential|auth/i.test(name);
+    if (keyLike) consider(m, name, value, /pass|pwd|secret|token|credential/i.test(name));
+  }
+  for (const m of text.matchAll(XML_ASSIGNMENT)) consider(m, m.groups?.name ?? '', m.groups?.value ?? '', true);
+  for (const m of text.matchAll(CONNECTION_STRING_PASSWORD)) consider(m, 'password', m.groups?.value ?? '', true);
+  return out;
+}
+
+function proseFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(PROSE)) {
+    const value = m.groups?.value ?? '';
+    // "the password is incorrect" is prose about a password, not one: require a non-word shape.
+    if (PLACEHOLDER.test(value) || (/^[a-z]+$/.test(value) && !/["'“‘]/.test(m[0]))) continue;
+    const start = m.index + m[0].lastIndexOf(value);
+    out.push({ start, end: start + value.length, entity: 'secret', ruleId: 'secret.password-in-prose' });
+  }
+  return out;
+}
+
+export const secretsDetector: Detector = {
+  id: 'secrets',
+  entity: 'secret',
+  find(text) {
+    const out: Finding[] = [];
+    for (const pattern of SECRET_PATTERNS) {
+      if (pattern.hint !== '' && !text.includes(pattern.hint)) continue;
+      out.push(
+        ...regexFindings(
+          text,
+          pattern.regex,
+          (m) => ({ start: m.index, end: m.index + m[0].length, ruleId: `secret.${pattern.id}`, prefixLength: pattern.prefix.exec(m[0])?.[0].length ?? 0 }),
+          'secret',
+        ),
+      );
+    }
+    if (/[=:]|value=/.test(text)) out.push(...assignmentFindings(text));
+    if (/pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
+    return out;
+  },
+};
