@@ -115,3 +115,30 @@ test('the lab section opens only with the lab key and for its own item', async (
   await assert.rejects(openLabSection(p, await p.x25519FromSecret(seed(41)), digest, sealed), fails('DECRYPT_FAILED'));
   await assert.rejects(openLabSection(p, lab, digest, sealed.subarray(0, 40)), fails('TRUNCATED'));
 });
+
+test('campaign manifests verify; forged, other-lab and malformed ones are refused', async () => {
+  const { signCampaignManifest, verifyCampaignManifest } = await import('../../src/core/campaign-manifest.js');
+  const lab = await p.ed25519FromSeed(seed(50));
+  const body = {
+    v: 1 as const,
+    lab: 'acme-lab',
+    campaign: 'pref-2026-12',
+    title: 'Helpfulness preferences, December',
+    task: 'pairwise' as const,
+    policy: 'a'.repeat(64),
+    resultKey: toBase64Url(seed(51)),
+    overlap: 3,
+    leaseSeconds: 900,
+    opens: NOW,
+    closes: NOW + 86_400,
+    gatekeeper: 'https://gatekeeper.acme.example',
+    log: { vkey: 'acme.example/log+01234567+AQID', witnesses: [], quorum: 0 },
+    workstation: 'b'.repeat(64),
+  };
+  const manifest = await signCampaignManifest(lab, body);
+  await verifyCampaignManifest(p, lab.publicKey, 'acme-lab', manifest);
+  await assert.rejects(verifyCampaignManifest(p, lab.publicKey, 'other-lab', manifest), fails('MISMATCH'));
+  await assert.rejects(verifyCampaignManifest(p, lab.publicKey, 'acme-lab', { ...manifest, body: { ...manifest.body, overlap: 4 } }), fails('BAD_SIGNATURE'));
+  await assert.rejects(verifyCampaignManifest(p, (await p.ed25519FromSeed(seed(52))).publicKey, 'acme-lab', manifest), fails('BAD_SIGNATURE'));
+  await assert.rejects(signCampaignManifest(lab, { ...body, log: { ...body.log, quorum: 1 } }), (e: unknown) => e instanceof KeyholeError && /field log.quorum/.test(e.message));
+});
