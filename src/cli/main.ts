@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /** The `keyhole` command. Only wiring lives here: each subcommand calls into its trust domain's module. */
 import { Command } from 'commander';
+import { registerMinimizeCommand } from './minimize-command.js';
 
 const program = new Command();
 program
   .name('keyhole')
   .description('Send training data to annotation vendors as ciphertext; every key release is on a witnessed log.')
   .version('0.1.0');
+
+registerMinimizeCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
