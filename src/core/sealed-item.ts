@@ -130,23 +130,36 @@ export function encodeHead(head: Pick<ItemHead, 'headerBytes' | 'signature' | 's
   return concat(ITEM_PREFIX, u32be(head.headerBytes.length), head.headerBytes, head.signature, u32be(slotBytes.length), slotBytes);
 }
 
-/** Splits the source into the padded plaintext's chunks (§3.4): u64be(size) || data || zeros, `bucket` bytes in all. */
+/**
+ * Splits the source into the padded plaintext's chunks (§3.4):
+ * u64be(size) || data || zeros, `bucket` bytes in all. A chunk that lies
+ * whole inside one source piece is passed on without a copy.
+ */
 async function* paddedChunks(source: AsyncIterable<Uint8Array>, size: number, bucket: number): AsyncGenerator<Uint8Array> {
-  let buffer = new Uint8Array(Math.min(CHUNK_SIZE, bucket));
-  let filled = 0;
   let emitted = 0;
+  let buffer: Uint8Array | undefined;
+  let filled = 0;
   let seen = 0;
+  const chunkLength = (): number => Math.min(CHUNK_SIZE, bucket - emitted);
   const push = function* (bytes: Uint8Array): Generator<Uint8Array> {
     let offset = 0;
     while (offset < bytes.length) {
-      const take = Math.min(buffer.length - filled, bytes.length - offset);
+      const want = chunkLength();
+      if (filled === 0 && bytes.length - offset >= want) {
+        yield bytes.subarray(offset, offset + want);
+        offset += want;
+        emitted += want;
+        continue;
+      }
+      buffer ??= new Uint8Array(want);
+      const take = Math.min(want - filled, bytes.length - offset);
       buffer.set(bytes.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
-      if (filled === buffer.length) {
+      if (filled === want) {
         yield buffer;
-        emitted += buffer.length;
-        buffer = new Uint8Array(Math.min(CHUNK_SIZE, bucket - emitted));
+        emitted += want;
+        buffer = undefined;
         filled = 0;
       }
     }
@@ -158,11 +171,13 @@ async function* paddedChunks(source: AsyncIterable<Uint8Array>, size: number, bu
     yield* push(part);
   }
   if (seen !== size) fail('TRUNCATED', `item source: ${seen} bytes, but ${size} were declared`);
-  // Padding: the rest of the bucket is zeros, already in the fresh buffers.
+  // Padding: the rest of the bucket is zeros, which fresh buffers already hold.
   while (emitted < bucket) {
-    yield buffer;
-    emitted += buffer.length;
-    buffer = new Uint8Array(Math.min(CHUNK_SIZE, bucket - emitted));
+    const want = chunkLength();
+    yield buffer ?? new Uint8Array(want);
+    emitted += want;
+    buffer = undefined;
+    filled = 0;
   }
 }
 

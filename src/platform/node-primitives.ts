@@ -20,14 +20,35 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, type AeadAlgorithm, type Ed25519Signer, type Primitives, type X25519PrivateKey } from '../core/primitives.js';
-import { concat, expectLength } from '../core/bytes.js';
+import { expectLength } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 
-// RFC 8410 §7 PKCS#8 prefixes and RFC 8410 §4 SPKI prefixes for the raw 32-byte keys.
+// RFC 8410 §7 PKCS#8 prefixes for the raw 32-byte private keys.
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
-const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * Public keys are imported as RFC 8037 JWKs: OpenSSL decodes them about ten
+ * times faster than the equivalent SPKI DER. Verification keys are cached,
+ * since a server sees the same few device, hub and lab keys over and over.
+ */
+function importPublic(crv: 'Ed25519' | 'X25519', raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+}
+
+const VERIFY_KEY_CACHE_LIMIT = 4096;
+const verifyKeys = new Map<string, KeyObject>();
+
+function ed25519VerifyKey(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw).toString('hex');
+  let key = verifyKeys.get(id);
+  if (!key) {
+    key = importPublic('Ed25519', raw);
+    if (verifyKeys.size >= VERIFY_KEY_CACHE_LIMIT) verifyKeys.clear();
+    verifyKeys.set(id, key);
+  }
+  return key;
+}
 
 // The GCM overloads of createCipheriv take the same options as chacha20-poly1305
 // (an auth tag length and AAD), so one type serves all three names.
@@ -40,8 +61,7 @@ const CIPHER: Record<AeadAlgorithm, CipherGCMTypes> = {
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 function rawPublic(key: KeyObject): Uint8Array {
-  const spki = key.export({ format: 'der', type: 'spki' });
-  return u8(spki.subarray(spki.length - 32));
+  return u8(Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url'));
 }
 
 function x25519Key(privateKey: KeyObject): X25519PrivateKey {
@@ -52,8 +72,7 @@ function x25519Key(privateKey: KeyObject): X25519PrivateKey {
       expectLength(peer, 32, 'X25519 public key');
       let shared: Buffer;
       try {
-        const publicKey = createPublicKey({ key: Buffer.concat([SPKI_X25519, peer]), format: 'der', type: 'spki' });
-        shared = diffieHellman({ privateKey, publicKey });
+        shared = diffieHellman({ privateKey, publicKey: importPublic('X25519', peer) });
       } catch {
         return fail('BAD_FORMAT', 'X25519 key agreement failed (invalid or low-order public key)');
       }
@@ -97,7 +116,8 @@ export const nodePrimitives: Primitives = {
     cipher.setAAD(aad, { plaintextLength: plaintext.length });
     const head = cipher.update(plaintext);
     const tail = cipher.final();
-    return concat(head, tail, cipher.getAuthTag());
+    // Buffer.concat skips the zero-fill that a fresh Uint8Array pays for.
+    return u8(Buffer.concat([head, tail, cipher.getAuthTag()]));
   },
   async aeadOpen(alg, key, nonce, ciphertext, aad) {
     checkAead(alg, key, nonce);
@@ -108,7 +128,8 @@ export const nodePrimitives: Primitives = {
     decipher.setAAD(aad, { plaintextLength: body.length });
     try {
       const head = decipher.update(body);
-      return concat(head, decipher.final());
+      const tail = decipher.final();
+      return tail.length === 0 ? u8(head) : u8(Buffer.concat([head, tail]));
     } catch {
       return fail('DECRYPT_FAILED', `${alg} authentication failed`);
     }
@@ -134,8 +155,7 @@ export const nodePrimitives: Primitives = {
   async ed25519Verify(publicKey, message, signature) {
     if (publicKey.length !== 32 || signature.length !== 64) return false;
     try {
-      const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, publicKey]), format: 'der', type: 'spki' });
-      return verify(null, message, key, signature);
+      return verify(null, message, ed25519VerifyKey(publicKey), signature);
     } catch {
       return false;
     }
