@@ -1,0 +1,2 @@
+/** The SQL databases the hub runs on. Code branches on this only where SQL itself differs (row locks, autoincrement). */
+export type SqlDialectName = 'sqlite' | 'postgres';
