@@ -54,8 +54,9 @@ export async function* readLines(path: string, maxLineBytes: number, position: {
     position.bytesRead = file.bytesRead;
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (!skipping) pending.push(chunk.subarray(start, nl));
       pendingBytes += nl - start;
+      if (pendingBytes > maxLineBytes) skipping = true;
+      if (!skipping) pending.push(chunk.subarray(start, nl));
       yield finish();
       start = nl + 1;
     }

@@ -11,7 +11,7 @@ const TOKEN = "\\p{Lu}[\\p{Ll}\\p{Lu}'’-]*\\p{Ll}[\\p{Ll}'’-]*";
 const INITIAL = '\\p{Lu}\\.?';
 const RUN = new RegExp(`(?<![\\p{L}\\p{N}_@.])(?:${TOKEN})(?:[ \\t]+(?:${TOKEN}|${INITIAL}(?=[ \\t]+\\p{Lu}))){0,3}(?![\\p{L}\\p{N}_@])`, 'gu');
 const HONORIFIC = /(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|madam|mister|señor|señora|herr|frau|monsieur|madame)\.?\s+)$/;
-const INTRO = /(?:my name is|name's|i am|i'm|called|named|this is|dear|hi|hello|hey|thanks|thank you|by|from|with|to|ask|tell|contact|meet|met|cc|signed|regards,?|sincerely,?|and)\s+$/;
+const INTRO = /(?:my name is|name's|i am|i'm|called|named|dear|hi|hello|hey|thanks|thank you|ask|tell|contact|meet|met|cc|signed|regards,?|sincerely,?|written by|listed by)\s+$/;
 
 export const personNameDetector: Detector = {
   id: 'person',
@@ -29,6 +29,7 @@ export const personNameDetector: Detector = {
       }
       while (words.length > 0 && NOT_NAME_WORDS.has(words.at(-1)!.toLowerCase())) words = words.slice(0, -1);
       if (words.length === 0) continue;
+      if (/['’]s$/.test(words.at(-1)!)) words[words.length - 1] = words.at(-1)!.slice(0, -2);
       const value = words.join(' ');
       if (FAMOUS_PEOPLE.has(value.toLowerCase()) || (words.length === 1 && FAMOUS_PEOPLE.has(`${value.toLowerCase()}`))) continue;
       const context = before(text, start, 30);
@@ -47,7 +48,12 @@ export const personNameDetector: Detector = {
  */
 export function linkedNameDetector(knownNames: readonly string[]): Detector | undefined {
   const tokens = new Set<string>();
-  for (const name of knownNames) for (const t of name.split(/\s+/)) if (/^\p{Lu}\p{Ll}{2,}/u.test(t) && !NOT_NAME_WORDS.has(t.toLowerCase())) tokens.add(t);
+  for (const name of knownNames) {
+    const words = name.split(/\s+/);
+    // Only names that start with a known given name: a context-only guess must not spread.
+    if (!FIRST_NAMES.has(words[0]!.toLowerCase())) continue;
+    for (const t of words) if (/^\p{Lu}\p{Ll}{2,}$/u.test(t) && !NOT_NAME_WORDS.has(t.toLowerCase())) tokens.add(t);
+  }
   if (tokens.size === 0) return undefined;
   const escaped = [...tokens].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_@.])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_@])`, 'gu');

@@ -17,6 +17,8 @@ const NOT_PHONE = [
   /^\d+\.\d+$/, // decimal
   /^\d{1,3}(?:[ ,]\d{3})+$/, // thousands
   /^\d{1,3}(?:\.\d{1,3}){3}$/, // IPv4 address
+  /\s\.|\d\.\d+\s/, // columns of decimals
+  /^\(?\d+\.\d+\)?$/, // paper ids such as 1706.03762
 ];
 
 function digitsOf(value: string): string {
@@ -25,7 +27,9 @@ function digitsOf(value: string): string {
 
 export function isPhone(value: string, context: string): boolean {
   const digits = digitsOf(value);
-  if (digits.length < 7 || digits.length > 15 || NOT_PHONE.some((p) => p.test(value.trim()))) return false;
+  const bare = value.trim().replace(/^\((.*)\)$/, '$1');
+  if (digits.length < 7 || digits.length > 15 || NOT_PHONE.some((p) => p.test(bare))) return false;
+  if ((value.match(/\(/g) ?? []).length !== (value.match(/\)/g) ?? []).length) return false;
   if (/^(\d)\1+$/.test(digits)) return false;
   if (value.startsWith('+') || value.startsWith('00')) {
     const parsed = parsePhoneNumberFromString(value.startsWith('00') ? `+${value.slice(2)}` : value);

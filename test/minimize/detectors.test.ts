@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUILT_IN } from '../../src/minimize/detectors/registry.js';
+import type { DetectorId } from '../../src/minimize/policy-schema.js';
+
+function found(id: DetectorId, text: string): string[] {
+  return BUILT_IN[id].find(text).map((f) => text.slice(f.start, f.end));
+}
+
+const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: string[] }> = {
+  email: {
+    positive: [['write to jane.doe@acme-mail.com today', 'jane.doe@acme-mail.com'], ['UtaKortig@jourrapide.com', 'UtaKortig@jourrapide.com']],
+    negative: ['mail user@example.com or admin@example.org', 'no at sign here', 'ping @channel'],
+  },
+  phone: {
+    positive: [['call me on +44 20 7946 0958 please', '+44 20 7946 0958'], ['my number is (212) 555-1234', '(212) 555-1234'], ['Tel: 0490 75 40 81', '0490 75 40 81']],
+    negative: ['released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40'],
+  },
+  payment_card: {
+    positive: [['card 4539 1488 0343 6467 declined', '4539 1488 0343 6467'], ['amex 378282246310005', '378282246310005']],
+    negative: ['order 4539 1488 0343 6468', 'commit 1234567890123', 'all ones 4444444444444444'],
+  },
+  iban: {
+    positive: [['IBAN GB82 WEST 1234 5698 7654 32 thanks', 'GB82 WEST 1234 5698 7654 32'], ['to DE89370400440532013000', 'DE89370400440532013000']],
+    negative: ['GB82 WEST 1234 5698 7654 33', 'ISO code AB12CDEF'],
+  },
+  us_ssn: {
+    positive: [['SSN 460-89-9847', '460-89-9847'], ['my social security number is 460899847', '460899847']],
+    negative: ['area 000-12-3456', 'area 666-12-3456', 'order 460899847 shipped', 'ITIN 912-70-1234'],
+  },
+  ip_address: {
+    positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4']],
+    negative: ['version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],
+  },
+  date_of_birth: {
+    positive: [['I was born on March 5, 1980 in Ohio', 'March 5, 1980'], ['DOB: 1980-03-05', '1980-03-05']],
+    negative: ['the meeting is on March 5, 1980', 'released 2021-03-04'],
+  },
+  street_address: {
+    positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31']],
+    negative: ['chapter 12 of the book', 'We walked down the street for 3 hours'],
+  },
+  person: {
+    positive: [['Say hi to Maria Lopez.', 'Maria Lopez'], ['Please ask Dr. Okonkwo about it', 'Okonkwo'], ['my name is Szabina Gelencsér', 'Szabina Gelencsér']],
+    negative: ['Abraham Lincoln was president', 'Albert Einstein said so', 'The United States', 'On Monday we met'],
+  },
+  credential_url: {
+    positive: [['fetch https://bob:hunter22@git.acme.io/repo', 'https://bob:hunter22@git.acme.io'], ['postgres://app:S3cr3tPw@db.internal:5432/prod', 'postgres://app:S3cr3tPw@db.internal:5432']],
+    negative: ['see https://example.com/page', 'postgres://user:${PASSWORD}@db/x', 'mailto:someone'],
+  },
+  secrets: {
+    positive: [
+      ['key AKIAQWERTYUIOPASDFGH here', 'AKIAQWERTYUIOPASDFGH'],
+      ['GITHUB_KEY=ghp_XIxB7KMNdAr3zqWtQqhE94qglHqOzn1D1stg', 'ghp_XIxB7KMNdAr3zqWtQqhE94qglHqOzn1D1stg'],
+      ['Stripe.api_key = "sk_live_dhhfUUyfrAace5dBAZ10JrAD"', 'sk_live_dhhfUUyfrAace5dBAZ10JrAD'],
+      ['var DEVELOPER_KEY = \'AIzaSyB4sU8lU15bR_87qNb7eUVQN72_vv8mpbU\';', 'AIzaSyB4sU8lU15bR_87qNb7eUVQN72_vv8mpbU'],
+      ['SLACK_API_TOKEN=xoxb-893582989554-899326518131-JRHeVv1o9Cf99fwDpuortR2D', 'xoxb-893582989554-899326518131-JRHeVv1o9Cf99fwDpuortR2D'],
+      ['the password is "centipede" ok', 'centipede'],
+      ['API_KEY = "951bc382db9abad29c68634761dd6e19"', '951bc382db9abad29c68634761dd6e19'],
+    ],
+    negative: [
+      'commit 3b335d612137949d2f21fcc6c8c8164db7603227 fixed it',
+      'id 550e8400-e29b-41d4-a716-446655440000',
+      'version 2.5.0',
+      'password = process.env.DB_PASSWORD',
+      'the password is incorrect',
+      'api_key: <YOUR_API_KEY>',
+    ],
+  },
+};
+
+for (const [id, { positive, negative }] of Object.entries(CASES) as Array<[DetectorId, (typeof CASES)[DetectorId]]>) {
+  test(`${id}: finds its positives`, () => {
+    for (const [text, expected] of positive) assert.ok(found(id, text).includes(expected), `${id} should find ${JSON.stringify(expected)} in ${JSON.stringify(text)}; found ${JSON.stringify(found(id, text))}`);
+  });
+  test(`${id}: leaves its hard negatives alone`, () => {
+    for (const text of negative) assert.deepEqual(found(id, text), [], `${id} fired on ${JSON.stringify(text)}`);
+  });
+}
+
+test('secrets: Anthropic, OpenAI, JWT and PEM keys', () => {
+  const anthropic = `sk-ant-api03-${'a1B2'.repeat(23)}AA`;
+  assert.ok(found('secrets', `key ${anthropic}`).includes(anthropic));
+  const openai = `sk-proj-${'Zx9'.repeat(20)}`;
+  assert.ok(found('secrets', `OPENAI=${openai}`).some((v) => v.includes(openai)));
+  const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJsb2dnZWRJbkFzIjoiYWRtaW4ifQ.gzSraSYS8EXBxLN_oWnFSRgCzcmEmMjLiuyu5CSpyHI';
+  assert.ok(found('secrets', `token: ${jwt}`).includes(jwt));
+  const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAvmXA\n-----END RSA PRIVATE KEY-----';
+  assert.ok(found('secrets', `here:\n${pem}\nbye`).includes(pem));
+});
