@@ -2,6 +2,7 @@
 /** The `keyhole` command. Only wiring lives here: each subcommand calls into its trust domain's module. */
 import { Command } from 'commander';
 import { registerMinimizeCommand } from './minimize-command.js';
+import { registerLogCommands } from './log-commands.js';
 
 const program = new Command();
 program
@@ -10,6 +11,7 @@ program
   .version('0.1.0');
 
 registerMinimizeCommand(program);
+registerLogCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
