@@ -16,6 +16,8 @@ const XML_ASSIGNMENT = /key="(?<name>[^"]*(?:password|secret|token|apikey|api_ke
 const PROSE = /\b(?:password|passcode|passphrase|pwd|pin)\b(?: for [\w" '-]{1,40}?)?\s+(?:is|was|=|:|set to)\s+["'“‘]?(?<value>[^\s"'”’.,;]{3,64})/gi;
 const CONNECTION_STRING_PASSWORD = /(?:^|;|\s)(?:Password|Pwd)=(?<value>[^;"'\s]{2,128})/gi;
 const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|empty|changeme|password|secret|token|example|sample|test|dummy|foo|bar|your[\w-]*|my[\w-]*|<.*>|&lt;.*|\{.*\}|\[.*\]|%.*%|\$.*|@.*|env\..*|process\.env.*|os\.(?:getenv|environ).*|getenv.*|.*\(.*|.*\)|[A-Z][A-Z0-9_]{2,}|[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|#[\w-]+)$/;
+// Cheap test that some credential-like name is followed by an assignment, before the full scan.
+const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session)[\w.-]*["']?\s*(?:=>|:=|[:=]|\s["'])|value="/i;
 const COMMON_WORD_VALUE = /^[a-z]{1,12}$/;
 
 function entropy(value: string): number {
@@ -84,7 +86,7 @@ export const secretsDetector: Detector = {
         ),
       );
     }
-    if (/[=:]|value=/.test(text)) out.push(...assignmentFindings(text));
+    if (ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
     if (/pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
   },
