@@ -15,7 +15,8 @@ export type SignaturePurpose =
   | 'label'
   | 'release-request'
   | 'assignment'
-  | 'campaign-manifest';
+  | 'campaign-manifest'
+  | 'hub-request';
 
 export function signedMessage(purpose: SignaturePurpose, body: Uint8Array): Uint8Array {
   return concat(utf8(`keyhole/v1 ${purpose}`), new Uint8Array([0]), body);
