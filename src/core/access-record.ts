@@ -34,7 +34,7 @@ export const AccessRecordSchema = z.strictObject({
   item: id.optional(),
   /** The annotator's pseudonym, never a name or e-mail. */
   annotator: id.optional(),
-  /** SHA-256 of the device's Ed25519 public key. */
+  /** The device id (docs/SPEC.md §2.1), its 32 bytes in base64url. */
   deviceKeyHash: b64u32.optional(),
   /** The Ed25519 signature of the device's request. */
   requestSignature: b64u64.optional(),
