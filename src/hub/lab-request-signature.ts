@@ -1,0 +1,75 @@
+/**
+ * How a lab signs its requests to a hub (docs/HUB.md §"Lab request
+ * authentication"). The lab sends one header,
+ *
+ *   Keyhole-Lab-Signature: v1 lab=<id>,time=<unix s>,nonce=<base64url 16 bytes>,sig=<base64url 64 bytes>
+ *
+ * where sig is the lab's Ed25519 signature, with purpose "hub-request"
+ * (src/core/signing.ts), over the RFC 8785 JSON of
+ *
+ *   {v:1, hub, lab, method, path, time, nonce, body: SHA-256 hex of the raw body}
+ *
+ * `path` is the request target as sent (path and query), `hub` the hub's id,
+ * so a signed request is good for one hub, one target, one body, once, within
+ * a short window. Pure: runs wherever the lab's client does.
+ */
+import { z } from 'zod';
+import { toBase64Url, toHex } from '../core/bytes.js';
+import { canonicalJsonBytes } from '../core/canonical-json.js';
+import type { Ed25519Signer, Primitives } from '../core/primitives.js';
+import { Identifier, Sha256Hex, UnixTime, base64UrlBytes } from '../core/schema.js';
+import { signFor } from '../core/signing.js';
+
+export const LAB_SIGNATURE_HEADER = 'Keyhole-Lab-Signature';
+/** How far a request's time may be from the hub's clock, either way, in seconds. */
+export const LAB_REQUEST_WINDOW_SECONDS = 60;
+
+export const SignedRequestBody = z
+  .object({
+    v: z.literal(1),
+    hub: Identifier,
+    lab: Identifier,
+    method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
+    path: z.string().min(1).max(2048).startsWith('/'),
+    time: UnixTime,
+    nonce: base64UrlBytes(16),
+    body: Sha256Hex,
+  })
+  .strict();
+export type SignedRequestBody = z.infer<typeof SignedRequestBody>;
+
+export interface LabSignatureHeader {
+  lab: string;
+  time: number;
+  nonce: string;
+  sig: string;
+}
+
+const HEADER = /^v1 lab=([A-Za-z0-9][A-Za-z0-9._-]{0,127}),time=(\d{1,15}),nonce=([A-Za-z0-9_-]{22}),sig=([A-Za-z0-9_-]{86})$/;
+
+export function parseLabSignatureHeader(value: string): LabSignatureHeader | undefined {
+  const m = HEADER.exec(value);
+  if (m === null) return undefined;
+  return { lab: m[1]!, time: Number(m[2]), nonce: m[3]!, sig: m[4]! };
+}
+
+export interface LabRequest {
+  hub: string;
+  lab: string;
+  method: SignedRequestBody['method'];
+  /** Path and query exactly as sent, e.g. /v1/labs/acme/campaigns/c1/submissions?after=10 */
+  path: string;
+  body: Uint8Array;
+}
+
+export async function signedRequestBody(p: Primitives, request: LabRequest, time: number, nonce: string): Promise<SignedRequestBody> {
+  return { v: 1, hub: request.hub, lab: request.lab, method: request.method, path: request.path, time, nonce, body: toHex(await p.sha256(request.body)) };
+}
+
+/** The header value for one request. `time` is Unix seconds; the nonce is fresh random bytes each call. */
+export async function signLabRequest(p: Primitives, labSigner: Ed25519Signer, request: LabRequest, time: number): Promise<string> {
+  const nonce = toBase64Url(p.randomBytes(16));
+  const body = await signedRequestBody(p, request, time, nonce);
+  const sig = await signFor(labSigner, 'hub-request', canonicalJsonBytes(body));
+  return `v1 lab=${request.lab},time=${time},nonce=${nonce},sig=${toBase64Url(sig)}`;
+}

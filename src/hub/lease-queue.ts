@@ -1,0 +1,249 @@
+/**
+ * The per-campaign work queue. An annotator asks for work on one approved
+ * device and gets one lease at a time, as an assignment signed with the hub's
+ * key. The rules, each enforced inside a transaction that holds the
+ * campaign's lock (a row lock on PostgreSQL; SQLite has one writer):
+ *
+ * - overlap: an item is held by at most `overlap` annotators at once, counting
+ *   submitted leases and open ones that have not expired; an expired or
+ *   skipped lease frees its slot;
+ * - never twice: an annotator gets an item at most once, whatever became of
+ *   the first lease (also a unique index, so the database refuses it too);
+ * - gold: after every `goldEvery` regular leases an annotator gets a gold item
+ *   they have not seen; gold items have no overlap cap and look like any other;
+ * - review: with review on, an item that reached its overlap goes to one
+ *   reviewer (an annotator flagged as reviewer who has not worked on it).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import { signAssignment, type Assignment } from '../core/assignment.js';
+import { toBase64Url } from '../core/bytes.js';
+import { Sha256Hex, parseWith } from '../core/schema.js';
+import type { HubTables, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
+import type { Annotator } from './accounts.js';
+import { onRoster } from './accounts.js';
+import { approvedDevice } from './devices.js';
+import type { HubContext } from './hub-context.js';
+import { refuse } from './hub-error.js';
+import { campaignFromRow, type CampaignRecord } from './tenancy.js';
+
+export const LeaseRequest = z.object({ device: Sha256Hex, stage: z.enum(['annotate', 'review']).default('annotate') }).strict();
+
+/** Why an annotator skipped an item. A closed list: free text could carry what the annotator read. */
+export const SKIP_REASONS = ['cannot-judge', 'harmful-content', 'broken-item', 'wrong-language', 'conflict-of-interest', 'other'] as const;
+export const SkipRequest = z.object({ reason: z.enum(SKIP_REASONS) }).strict();
+
+type Trx = Transaction<HubTables>;
+
+export interface LeaseGrant {
+  assignment: Assignment;
+  stage: LeaseStage;
+}
+
+/** Runs `work` holding the campaign's lock, so concurrent lease decisions on one campaign are serial. */
+export async function withCampaignLock<T>(ctx: HubContext, lab: string, campaign: string, work: (trx: Trx, campaign: CampaignRecord) => Promise<T>): Promise<T> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('campaigns').selectAll().where('lab', '=', lab).where('campaign', '=', campaign);
+    if (ctx.store.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (row === undefined) refuse('NOT_FOUND', `campaign ${campaign} of lab ${lab} does not exist on this hub`);
+    return work(trx, campaignFromRow(row));
+  });
+}
+
+function assertOpen(campaign: CampaignRecord, now: number): void {
+  if (now < campaign.opens) refuse('CAMPAIGN_CLOSED', `campaign ${campaign.campaign} opens at ${new Date(campaign.opens * 1000).toISOString()}`);
+  if (now >= campaign.closes) refuse('CAMPAIGN_CLOSED', `campaign ${campaign.campaign} closed at ${new Date(campaign.closes * 1000).toISOString()}`);
+}
+
+async function sign(ctx: HubContext, lease: LeasesTable): Promise<LeaseGrant> {
+  const assignment = await signAssignment(ctx.identity.signer, {
+    v: 1,
+    hub: ctx.identity.id,
+    lab: lease.lab,
+    campaign: lease.campaign,
+    item: lease.item,
+    digest: lease.digest,
+    lease: lease.id,
+    annotator: lease.annotator,
+    device: lease.device,
+    issued: lease.issued,
+    expires: lease.expires,
+  });
+  return { assignment, stage: lease.stage };
+}
+
+interface Candidate {
+  item: string;
+  digest: string;
+  gold: number;
+  expires: number;
+}
+
+/** The first item (in id order) this annotator may take at this stage, or undefined. */
+async function nextItem(trx: Trx, c: CampaignRecord, annotator: string, stage: LeaseStage, gold: boolean, now: number): Promise<Candidate | undefined> {
+  let query = trx
+    .selectFrom('items as i')
+    .select(['i.item', 'i.digest', 'i.gold', 'i.expires'])
+    .where('i.lab', '=', c.lab)
+    .where('i.campaign', '=', c.campaign)
+    .where('i.status', '=', stage === 'review' ? 'review' : 'open')
+    .where('i.gold', '=', gold ? 1 : 0)
+    .where('i.expires', '>', now)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('leases as mine')
+            .select('mine.id')
+            .whereRef('mine.lab', '=', 'i.lab')
+            .whereRef('mine.campaign', '=', 'i.campaign')
+            .whereRef('mine.item', '=', 'i.item')
+            .where('mine.annotator', '=', annotator),
+        ),
+      ),
+    );
+  if (!gold) {
+    const cap = stage === 'review' ? 1 : c.overlap;
+    query = query.where(
+      (eb) =>
+        eb
+          .selectFrom('leases as held')
+          .select((f) => f.fn.countAll<number>().as('n'))
+          .whereRef('held.lab', '=', 'i.lab')
+          .whereRef('held.campaign', '=', 'i.campaign')
+          .whereRef('held.item', '=', 'i.item')
+          .where('held.stage', '=', stage)
+          .where((h) => h.or([h('held.state', '=', 'submitted'), h.and([h('held.state', '=', 'open'), h('held.expires', '>', now)])])),
+      '<',
+      cap,
+    );
+  }
+  return query.orderBy('i.item').limit(1).executeTakeFirst();
+}
+
+async function goldDue(trx: Trx, c: CampaignRecord, annotator: string): Promise<boolean> {
+  if (c.goldEvery === 0) return false;
+  const row = await trx
+    .selectFrom('leases')
+    .select((f) => f.fn.countAll<number>().as('n'))
+    .where('annotator', '=', annotator)
+    .where('lab', '=', c.lab)
+    .where('campaign', '=', c.campaign)
+    .where('stage', '=', 'annotate')
+    .executeTakeFirstOrThrow();
+  return (Number(row.n) + 1) % (c.goldEvery + 1) === 0;
+}
+
+async function openLeaseOf(trx: Trx, c: CampaignRecord, annotator: string, now: number): Promise<LeasesTable | undefined> {
+  return trx
+    .selectFrom('leases')
+    .selectAll()
+    .where('annotator', '=', annotator)
+    .where('lab', '=', c.lab)
+    .where('campaign', '=', c.campaign)
+    .where('state', '=', 'open')
+    .where('expires', '>', now)
+    .executeTakeFirst();
+}
+
+function newLeaseId(): string {
+  return `ls-${toBase64Url(randomBytes(16))}`;
+}
+
+/**
+ * Leases the next item to the annotator, or returns the lease they already
+ * hold in this campaign (asking twice is harmless: one item at a time).
+ */
+export async function requestLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, input: unknown): Promise<LeaseGrant> {
+  const request = parseWith(LeaseRequest, input, 'lease request');
+  if (!(await onRoster(ctx, lab, annotator.id))) refuse('FORBIDDEN', `annotator ${annotator.id} does not work for lab ${lab}`);
+  if (request.stage === 'review' && !annotator.reviewer) refuse('FORBIDDEN', `annotator ${annotator.id} is not a reviewer`);
+  await approvedDevice(ctx, lab, annotator.id, request.device);
+
+  const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+    const now = ctx.clock();
+    assertOpen(c, now);
+    const held = await openLeaseOf(trx, c, annotator.id, now);
+    if (held !== undefined) {
+      if (held.device !== request.device) refuse('CONFLICT', `lease ${held.id} is open on another device; submit, skip or let it expire first`);
+      return held;
+    }
+    let candidate: Candidate | undefined;
+    if (request.stage === 'annotate' && (await goldDue(trx, c, annotator.id))) candidate = await nextItem(trx, c, annotator.id, 'annotate', true, now);
+    candidate ??= await nextItem(trx, c, annotator.id, request.stage, false, now);
+    if (candidate === undefined) refuse('NO_ITEM_AVAILABLE', `no item of campaign ${campaign} is available to annotator ${annotator.id} for ${request.stage} right now`);
+    const row: LeasesTable = {
+      id: newLeaseId(),
+      lab,
+      campaign,
+      item: candidate.item,
+      digest: candidate.digest,
+      annotator: annotator.id,
+      device: request.device,
+      stage: request.stage,
+      state: 'open',
+      gold: candidate.gold,
+      issued: now,
+      expires: Math.min(now + c.leaseSeconds, c.closes, candidate.expires),
+      skip_reason: null,
+    };
+    await trx.insertInto('leases').values(row).execute();
+    return row;
+  });
+  return sign(ctx, lease);
+}
+
+/** The lease if it is this annotator's, in this campaign, open and unexpired; otherwise a refusal saying which. */
+export function ownOpenLease<L extends LeasesTable>(lease: L | undefined, annotator: string, leaseId: string, now: number): L {
+  // Another annotator's lease is reported as unknown, so lease ids cannot be probed.
+  if (lease === undefined || lease.annotator !== annotator) refuse('NOT_FOUND', `no lease ${leaseId} of yours in this campaign`);
+  if (lease.state !== 'open') refuse('LEASE_NOT_OPEN', `lease ${leaseId} is already ${lease.state}`);
+  if (now >= lease.expires) refuse('LEASE_NOT_OPEN', `lease ${leaseId} expired at ${new Date(lease.expires * 1000).toISOString()}`);
+  return lease;
+}
+
+async function leaseInCampaign(trx: Trx, c: CampaignRecord, leaseId: string): Promise<LeasesTable | undefined> {
+  return trx.selectFrom('leases').selectAll().where('id', '=', leaseId).where('lab', '=', c.lab).where('campaign', '=', c.campaign).executeTakeFirst();
+}
+
+/** Extends an open lease by the campaign's lease time (never past the campaign's close or the item's expiry). */
+export async function renewLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<LeaseGrant> {
+  const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+    const now = ctx.clock();
+    const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, now);
+    assertOpen(c, now);
+    const item = await trx.selectFrom('items').select('expires').where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', held.item).executeTakeFirstOrThrow();
+    const expires = Math.min(now + c.leaseSeconds, c.closes, item.expires);
+    await trx.updateTable('leases').set({ issued: now, expires }).where('id', '=', held.id).execute();
+    return { ...held, issued: now, expires };
+  });
+  return sign(ctx, lease);
+}
+
+export async function skipLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string, input: unknown): Promise<{ lease: string; state: 'skipped' }> {
+  const { reason } = parseWith(SkipRequest, input, 'skip');
+  await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+    const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, ctx.clock());
+    await trx.updateTable('leases').set({ state: 'skipped', skip_reason: reason }).where('id', '=', held.id).execute();
+  });
+  return { lease: leaseId, state: 'skipped' };
+}
+
+/** The sealed item of an open lease: only its holder may fetch it, and only while the lease runs. */
+export async function fetchLeasedItem(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<Uint8Array> {
+  const row = await ctx.store.db
+    .selectFrom('leases')
+    .innerJoin('items', (j) => j.onRef('items.lab', '=', 'leases.lab').onRef('items.campaign', '=', 'leases.campaign').onRef('items.item', '=', 'leases.item'))
+    .selectAll('leases')
+    .select('items.blob_key')
+    .where('leases.id', '=', leaseId)
+    .where('leases.lab', '=', lab)
+    .where('leases.campaign', '=', campaign)
+    .executeTakeFirst();
+  const held = ownOpenLease(row, annotator.id, leaseId, ctx.clock());
+  const bytes = await ctx.blobs.get(held.blob_key);
+  if (bytes === undefined) refuse('INTERNAL', `the sealed item of lease ${leaseId} is missing from the blob store`);
+  return bytes;
+}
