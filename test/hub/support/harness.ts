@@ -4,6 +4,7 @@
  * the three kinds of caller: a lab signing its requests, annotators with
  * sessions, and anonymous callers. Requests go through the real Hono app.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { sealItem } from '../../../src/core/sealed-item.js';
 import { sealLabSection } from '../../../src/core/lab-section.js';
 import { inspectItem } from '../../../src/core/sealed-item.js';
 import { addAnnotator, addToRoster } from '../../../src/hub/accounts.js';
+import { hashPassword } from '../../../src/hub/password-hash.js';
 import { createHubApp, type HubHttpOptions } from '../../../src/hub/http-app.js';
 import type { HubContext } from '../../../src/hub/hub-context.js';
 import { LAB_SIGNATURE_HEADER, signLabRequest } from '../../../src/hub/lab-request-signature.js';
@@ -170,13 +172,11 @@ export interface Worker {
 }
 
 /** An annotator on `labs`' rosters, logged in, with a registered device that each lab approved. */
-export async function makeWorker(h: Harness, labs: Lab[], id: string, deviceSeed: number, opts: { reviewer?: boolean; approve?: boolean } = {}): Promise<Worker> {
-  await addAnnotator(h.ctx, { id, username: id.toLowerCase(), password: PASSWORD, reviewer: opts.reviewer ?? false });
+export async function makeWorker(h: Harness, labs: Lab[], id: string, deviceSeed: number, opts: { reviewer?: boolean; approve?: boolean; direct?: boolean } = {}): Promise<Worker> {
+  const token = opts.direct === true ? await directSession(h, id) : await passwordSession(h, id, opts.reviewer ?? false);
   for (const lab of labs) await addToRoster(h.ctx, lab.id, id);
-  const login = await h.request('POST', '/v1/sessions', { body: { username: id.toLowerCase(), password: PASSWORD } });
-  if (login.status !== 201) throw new Error(`login failed: ${JSON.stringify(login.json)}`);
   const device = await deviceFixture(deviceSeed);
-  const reg = await h.session(login.json.token, 'POST', '/v1/devices', { signing: toBase64Url(device.keys.signing), kex: toBase64Url(device.keys.kex) });
+  const reg = await h.session(token, 'POST', '/v1/devices', { signing: toBase64Url(device.keys.signing), kex: toBase64Url(device.keys.kex) });
   if (reg.status !== 201) throw new Error(`device registration failed: ${JSON.stringify(reg.json)}`);
   if (opts.approve ?? true) {
     for (const lab of labs) {
@@ -184,7 +184,30 @@ export async function makeWorker(h: Harness, labs: Lab[], id: string, deviceSeed
       if (ok.status !== 200) throw new Error(`approval failed: ${JSON.stringify(ok.json)}`);
     }
   }
-  return { id, token: login.json.token, device: reg.json.device, signer: device.signer, keys: device.keys };
+  return { id, token, device: reg.json.device, signer: device.signer, keys: device.keys };
+}
+
+async function passwordSession(h: Harness, id: string, reviewer: boolean): Promise<string> {
+  await addAnnotator(h.ctx, { id, username: id.toLowerCase(), password: PASSWORD, reviewer });
+  const login = await h.request('POST', '/v1/sessions', { body: { username: id.toLowerCase(), password: PASSWORD } });
+  if (login.status !== 201) throw new Error(`login failed: ${JSON.stringify(login.json)}`);
+  return login.json.token;
+}
+
+let sharedHash: Promise<string> | undefined;
+
+/**
+ * For tests with many annotators: the account row shares one scrypt hash and
+ * the session row is written directly, skipping 2 scrypt runs per annotator.
+ * Login itself is covered by the tests that use passwordSession.
+ */
+async function directSession(h: Harness, id: string): Promise<string> {
+  sharedHash ??= hashPassword(PASSWORD);
+  await h.ctx.store.db.insertInto('annotators').values({ id, username: id.toLowerCase(), password_hash: await sharedHash, reviewer: 0, suspended_at: null, created_at: h.now }).execute();
+  const token = `khs_${toBase64Url(randomBytes(32))}`;
+  const tokenHash = createHash('sha256').update(token).digest('hex');
+  await h.ctx.store.db.insertInto('sessions').values({ token_hash: tokenHash, annotator: id, created_at: h.now, expires_at: h.now + 3600, revoked_at: null }).execute();
+  return token;
 }
 
 export async function lease(h: Harness, w: Worker, lab: Lab, campaign: string, stage: 'annotate' | 'review' = 'annotate'): Promise<Response> {
