@@ -4,6 +4,10 @@
  * finding is right when it overlaps a gold span of a matching type). Nosey Parker secret examples
  * (secrets-examples.jsonl): recall on should-match, firing rate on should-not-match. Baseline in the
  * same run: a naive regex-only scrubber. Prints figures, then exactly one line of JSON last.
+ *
+ * Overfitting guard: detectors are tuned on the even-index Presidio records and on the secret
+ * rules at even positions (rules in order of first appearance in the file); the odd halves are
+ * held out and reported separately next to the overall figures.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,9 +114,17 @@ function round(x: number): number {
 const records = JSON.parse(readFileSync(join(SHARED_DATA, 'presidio-synth-v2.json'), 'utf8')) as PresidioRecord[];
 const examples = readFileSync(join(SHARED_DATA, 'secrets-examples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SecretExample);
 
+const half = <T>(items: readonly T[], parity: number, index: (item: T, i: number) => number) => items.filter((item, i) => index(item, i) % 2 === parity);
+const ruleOrder = new Map<string, number>();
+for (const e of examples) if (!ruleOrder.has(e.rule_id)) ruleOrder.set(e.rule_id, ruleOrder.size);
+const byRecord = (_: PresidioRecord, i: number) => i;
+const byRule = (e: SecretExample) => ruleOrder.get(e.rule_id)!;
+
 const started = performance.now();
 const oursPii = presidio(ours, records);
 const oursSecrets = secrets(ours, examples);
+const piiHalves = { tune: presidio(ours, half(records, 0, byRecord)), heldOut: presidio(ours, half(records, 1, byRecord)) };
+const secretHalves = { tune: secrets(ours, half(examples, 0, byRule)), heldOut: secrets(ours, half(examples, 1, byRule)) };
 const seconds = (performance.now() - started) / 1000;
 const naivePii = presidio(naive, records);
 const naiveSecrets = secrets(naive, examples);
@@ -124,6 +136,12 @@ for (const [type, r] of Object.entries(oursPii)) {
 }
 const macro = (pii: typeof oursPii) => round(Object.values(pii).reduce((s, r) => s + r.recall, 0) / Object.keys(pii).length);
 console.log(`  macro recall: ours ${macro(oursPii)} vs naive ${macro(naivePii)} (ratio ${(macro(oursPii) / macro(naivePii)).toFixed(2)})`);
+console.log('Held-out check (tuned on even-index records, odd held out):  type  tune R/P  |  held-out R/P');
+for (const type of Object.keys(oursPii)) {
+  const [a, b] = [piiHalves.tune[type], piiHalves.heldOut[type]];
+  console.log(`  ${type.padEnd(16)} ${a?.recall.toFixed(3)} / ${a?.precision?.toFixed(3) ?? '  -  '}  |  ${b?.recall.toFixed(3)} / ${b?.precision?.toFixed(3) ?? '  -  '}`);
+}
+console.log(`  secrets (rules at even / odd positions): tune recall ${secretHalves.tune.recall}, firing ${secretHalves.tune.firingOnNegatives}  |  held-out recall ${secretHalves.heldOut.recall}, firing ${secretHalves.heldOut.firingOnNegatives}`);
 console.log(`Nosey Parker examples: recall ${oursSecrets.recall} on ${oursSecrets.positives} should-match (naive ${naiveSecrets.recall}); firing ${oursSecrets.firingOnNegatives} on ${oursSecrets.negatives} should-not-match (naive ${naiveSecrets.firingOnNegatives}); ${oursSecrets.firingOnStrictNegatives} on the ${oursSecrets.strictNegatives} that are no other rule's positive (naive ${naiveSecrets.firingOnStrictNegatives})`);
 console.log(`  rules with a missed positive: ${oursSecrets.missedRules.join(', ') || 'none'}`);
 console.log(`detection time for both sets: ${seconds.toFixed(2)} s`);
@@ -131,10 +149,14 @@ console.log(
   JSON.stringify({
     bench: 'redact',
     presidio: oursPii,
+    presidioTune: piiHalves.tune,
+    presidioHeldOut: piiHalves.heldOut,
     presidioNaive: naivePii,
     macroRecall: macro(oursPii),
     macroRecallNaive: macro(naivePii),
     secrets: { ...oursSecrets, missedRules: oursSecrets.missedRules.length },
+    secretsTune: { recall: secretHalves.tune.recall, firingOnNegatives: secretHalves.tune.firingOnNegatives, positives: secretHalves.tune.positives, negatives: secretHalves.tune.negatives },
+    secretsHeldOut: { recall: secretHalves.heldOut.recall, firingOnNegatives: secretHalves.heldOut.firingOnNegatives, positives: secretHalves.heldOut.positives, negatives: secretHalves.heldOut.negatives },
     secretsNaive: { recall: naiveSecrets.recall, firingOnNegatives: naiveSecrets.firingOnNegatives, firingOnStrictNegatives: naiveSecrets.firingOnStrictNegatives },
   }),
 );

@@ -1,28 +1,20 @@
 /**
- * Word lists for the person-name detector. FIRST_NAMES is a seed of common given names across
- * languages (a name that starts with one is likely a person); FAMOUS_PEOPLE are public historical
- * figures whose names are not personal data in a conversation.
+ * Word lists for the person-name detector. The given-name and surname lexicons live in
+ * ../lexicon/ (hand-written, provenance noted there); FAMOUS_PEOPLE are public historical figures
+ * whose names are not personal data in a conversation.
  */
-export const FIRST_NAMES: ReadonlySet<string> = new Set(
-  `james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis
-mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori jane tom tim mike bob bill jim sam ben dan nick alex chris kate sue liz beth meg
-hans peter klaus jürgen wolfgang stefan andreas thomas michael uwe frank bernd dieter sabine petra monika ursula claudia andrea anja katrin julia lena lukas leon felix maximilian paul jonas elias finn niklas sophie marie mia hannah lea laura johannes uta matthias
-jean pierre michel philippe alain jacques bernard françois nicolas louis marie nathalie isabelle sylvie catherine françoise camille chloé léa manon
-giuseppe giovanni antonio mario luigi francesco marco alessandro andrea luca matteo lorenzo giulia francesca chiara sara martina cettina milena
-josé juan carlos luis miguel jorge pedro manuel francisco javier alejandro diego pablo sergio fernando ana lucía carmen isabel sofía valentina camila julieta
-joão antónio paulo rafael gabriel lucas mateus beatriz mariana larissa fernanda
-jan piet kees henk willem anouk sanne femke daan bram
-lars anders erik nils olof sven karl johan mikael björn ingrid astrid karin elin maja vilhjalmur jonas kaija johannes
-mikko matti juha jari timo antti sanna anne päivi tiina
-krisztián szabina zoltán lászló istván péter gábor attila éva katalin erzsébet zsófia janka
-jiří petr jana šárka tereza lucie ondřej tomáš
-ivan sergei dmitri alexei nikolai vladimir olga natalia tatiana svetlana irina elena ekaterina faina ushurma
-wei li ming hui jun yan xin hao yu chen hiroshi takeshi yuki haruto sakura aiko kenji min-jun seo-yeon ji-woo
-mohammed muhammad ahmed ali omar hassan hussein fatima aisha zainab yusuf ibrahim layla
-raj rahul amit priya anjali sunita vijay sanjay arjun deepak neha pooja
-kwame kofi ama chinedu ngozi oluwaseun adebayo amara
-sue carl ewan jamie orva rubija nicole ubul`.split(/\s+/),
-);
+import { AMBIGUOUS_GIVEN_NAMES_TEXT, GIVEN_NAMES_TEXT } from '../lexicon/given-names.js';
+import { COMMON_WORD_SURNAMES_TEXT, SURNAME_ENDINGS, SURNAMES_TEXT } from '../lexicon/surnames.js';
+
+const wordSet = (text: string): ReadonlySet<string> => new Set(text.split(/\s+/).filter((w) => w !== ''));
+
+export const FIRST_NAMES: ReadonlySet<string> = wordSet(GIVEN_NAMES_TEXT);
+/** Given names that are also everyday words ("Will", "Grace"): they need a second cue. */
+export const AMBIGUOUS_GIVEN_NAMES = wordSet(AMBIGUOUS_GIVEN_NAMES_TEXT);
+/** Surnames that are also everyday words ("Long", "Green") are left out: alone they prove nothing. */
+const COMMON_WORD_SURNAMES = wordSet(COMMON_WORD_SURNAMES_TEXT);
+export const SURNAMES: ReadonlySet<string> = new Set([...wordSet(SURNAMES_TEXT)].filter((w) => !COMMON_WORD_SURNAMES.has(w)));
+export const SURNAME_ENDING = new RegExp(`\\p{Ll}{2}(?:${SURNAME_ENDINGS.join('|')})$`, 'u');
 
 export const FAMOUS_PEOPLE: ReadonlySet<string> = new Set(
   [
@@ -45,5 +37,25 @@ export const NOT_NAME_WORDS: ReadonlySet<string> = new Set(
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
 october november december human assistant user hello hi hey dear thanks thank yes no ok okay please sorry mr mrs ms dr
 god lord street avenue road new old north south east west united states america american english french german
-spanish chinese japanese christmas easter internet google facebook amazon apple microsoft twitter youtube`.split(/\s+/),
+spanish chinese japanese christmas easter internet google facebook amazon apple microsoft twitter youtube
+my your his her our their its we you he she they me him them is are was were be been do does did can could would should
+shall might must not all any some every each no none one two three also just only then than now well very much many more
+most such other another after before about above below from into onto over under with without within for of at by in on
+to up down out off again once because while until since although though yes sure great good nice cool wow oh ah um uh
+name address phone email city state country company university college school hospital bank street road avenue
+president senator governor king queen prince princess saint st captain general doctor professor chief director
+bible quran koran jesus christ allah buddha muhammad siri alexa cortana tor apt suite`.split(/\s+/),
+);
+
+/** Words that make a capitalised run a place or an organisation ("Joseph Academy", "Dora Creek"). */
+export const PLACE_OR_ORG_WORDS: ReadonlySet<string> = new Set(
+  `academy school college university institute hospital clinic church cathedral temple mosque museum library foundation
+inc llc ltd corp corporation company co group partners associates investments capital bank holdings industries
+technologies systems solutions services consulting agency media studios records airlines motors foods labs
+panthers lions tigers bears giants eagles bulls kings jets rangers
+street st avenue ave road rd boulevard blvd lane ln drive dr court ct way place pl terrace circle parkway highway
+square trail crescent close row plaza alley loop pike heights gardens grove hill hills mews walk park point creek
+cliffs cliff flat flats union dam pass bridge island islands lake river valley mountain mount beach bay harbor harbour
+port fort falls springs station center centre square county city town village district province state republic
+kingdom empire`.split(/\s+/),
 );

@@ -1,42 +1,122 @@
 /**
- * Person names, without a statistical model. A run of two to four capitalised words is a name when
- * its first word is a known given name, or when an honorific or an introducing phrase ("my name
- * is", "Dear", "by") comes right before it; a single known given name counts after such a phrase.
- * Famous historical figures and capitalised non-name words are left alone.
+ * Person names, without a statistical model. Capitalised words are grouped into runs (with
+ * initials and name particles such as "van", "de", "ten" inside). A run is a name when its words
+ * carry lexicon evidence (a known given name first, a known surname or a surname-shaped ending
+ * last) or when a cue comes right before it: an honorific ("Dr."), an introducing phrase ("my name
+ * is", "Dear", "Name:"), or a reporting verb. Famous people and capitalised non-name words stay.
+ *
+ * Speed: the scan starts on an explicit upper-case character class (V8 cannot skip ahead on a
+ * leading \p{Lu}, which made the old single-regex version ~20x slower); everything after the
+ * scan is Set lookups on the few capitalised words a text has.
  */
-import { FAMOUS_PEOPLE, FIRST_NAMES, NOT_NAME_WORDS } from './name-lists.js';
+import { AMBIGUOUS_GIVEN_NAMES, FAMOUS_PEOPLE, FIRST_NAMES, NOT_NAME_WORDS, PLACE_OR_ORG_WORDS, SURNAMES, SURNAME_ENDING } from './name-lists.js';
 import { before, type Detector, type Finding } from './detector.js';
 
-const TOKEN = "\\p{Lu}[\\p{Ll}\\p{Lu}'’-]*\\p{Ll}[\\p{Ll}'’-]*";
-const INITIAL = '\\p{Lu}\\.?';
-const RUN = new RegExp(`(?<![\\p{L}\\p{N}_@.])(?:${TOKEN})(?:[ \\t]+(?:${TOKEN}|${INITIAL}(?=[ \\t]+\\p{Lu}))){0,3}(?![\\p{L}\\p{N}_@])`, 'gu');
-const HONORIFIC = /(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|madam|mister|señor|señora|herr|frau|monsieur|madame)\.?\s+)$/;
-const INTRO = /(?:my name is|name's|i am|i'm|called|named|dear|hi|hello|hey|thanks|thank you|ask|tell|contact|meet|met|cc|signed|regards,?|sincerely,?|written by|listed by)\s+$/;
+// Latin, Latin-1, Latin Extended-A/B, Greek and Cyrillic capitals (with some lower-case letters of
+// the mixed blocks, which `isCapitalised` rejects).
+const CAPITAL_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F\u0386-\u03AB\u0400-\u042F][\p{L}\p{M}'’-]*/gu;
+const WORD_BEFORE = /[\p{L}\p{N}_@.\/\\#$%&*+=-]/u;
+const PARTICLE = /^[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|ten|ter|bin|ibn|al|el|y)[ \t]+)*$/;
+const INITIAL = /^\p{Lu}$/u;
+const HONORIFIC = /(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|madam|mister|señor|señora|senor|senora|sr|sra|herr|frau|monsieur|madame|mme|mlle|signor|signora|rev|fr|uncle|aunt|auntie|grandma|grandpa)\.?\s+)$/;
+const INTRO = /(?:\bmy name is|\bname's|\bname is|\bname\??:?|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bhey|\bthanks|\bthank you|\bask|\btell|\bcontact|\bmeet|\bmet|\bcc|\bsigned|\bregards,?|\bsincerely,?|\bcheers,?|\bwritten by|\bdirected by|\bproduced by|\blisted by|\bby|\bsaid|\bsays|\basked|\btold|\bwith|\bunder|\bfrom|\bto|\bmy (?:wife|husband|son|daughter|kid|child|friend|boss|colleague|brother|sister|mother|father|mom|dad|neighbou?r|partner)|\bproducer|\bsongwriter|\bsinger|\bauthor|\bwriter|\bactor|\bactress)\s*$/;
+// After a name: verbs and phrases that only people do ("X said", "X lives at").
+const PERSON_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|asked|told|shouted|replied|wrote|lives|lived|works|worked|is from|was born|will be|from\b)|:\s*["“])/;
+
+interface Word {
+  readonly text: string;
+  readonly lower: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function isCapitalised(word: string): boolean {
+  // Needs a lower-case letter: "USA", "NASA" and "I" are not names.
+  return word !== word.toLowerCase() && word !== word.toUpperCase() && word[0] !== word[0]!.toLowerCase();
+}
+
+function isGiven(w: Word): boolean {
+  return FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower);
+}
+
+function isSurname(w: Word): boolean {
+  return SURNAMES.has(w.lower) || (w.text.length >= 5 && SURNAME_ENDING.test(w.lower));
+}
+
+/** The capitalised words of `text`, grouped into runs that could be one name. */
+function runs(text: string): Word[][] {
+  const out: Word[][] = [];
+  let run: Word[] = [];
+  CAPITAL_WORD.lastIndex = 0;
+  for (let m = CAPITAL_WORD.exec(text); m !== null; m = CAPITAL_WORD.exec(text)) {
+    let raw = m[0];
+    const start = m.index;
+    if (start > 0 && WORD_BEFORE.test(text[start - 1]!)) continue;
+    raw = raw.replace(/['’]s$|[-'’]+$/, '');
+    const isInitial = INITIAL.test(raw);
+    if (!isInitial && !isCapitalised(raw)) {
+      if (run.length > 0) out.push(run);
+      run = [];
+      continue;
+    }
+    const word: Word = { text: raw, lower: raw.toLowerCase(), start, end: start + raw.length + (isInitial && text[start + 1] === '.' ? 1 : 0) };
+    const previous = run.at(-1);
+    const gap = previous === undefined || start - previous.end > 24 ? '' : text.slice(previous.end, start);
+    if (previous !== undefined && gap !== '' && PARTICLE.test(gap) && run.length < 4) run.push(word);
+    else {
+      if (run.length > 0) out.push(run);
+      run = [word];
+    }
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/** Trims words that cannot be part of a name at either end of a run. */
+function trim(run: Word[]): Word[] {
+  let from = 0;
+  let to = run.length;
+  while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || INITIAL.test(run[from]!.text))) from++;
+  while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || INITIAL.test(run[to - 1]!.text))) to--;
+  return run.slice(from, to);
+}
+
+/** The lower-cased word right after `index` ("Dora Creek", "Mona Lisa Museum"), or "". */
+function nextWord(text: string, index: number): string {
+  return /^[ \t]+([\p{L}]+)/u.exec(text.slice(index, index + 24))?.[1]?.toLowerCase() ?? '';
+}
+
+function classify(text: string, words: Word[]): string | null {
+  const first = words[0]!;
+  const last = words.at(-1)!;
+  const value = text.slice(first.start, last.end).toLowerCase();
+  if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
+  const context = before(text, first.start, 40);
+  const honorific = HONORIFIC.test(context);
+  if (honorific) return 'person.honorific';
+  const cued = INTRO.test(context) || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
+  if (words.length >= 2) {
+    if (words.length > 4) return null;
+    if (isGiven(first)) return 'person.given-name';
+    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || cued)) return 'person.given-name';
+    if (isSurname(last) && !NOT_NAME_WORDS.has(first.lower)) return 'person.surname';
+    return cued && words.every((w) => isGiven(w) || isSurname(w) || !FIRST_NAMES.has(w.lower)) && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
+  }
+  if (isGiven(first)) return 'person.given-name';
+  if (cued && (FIRST_NAMES.has(first.lower) || isSurname(first))) return 'person.context';
+  return null;
+}
 
 export const personNameDetector: Detector = {
   id: 'person',
   entity: 'person',
   find(text) {
     const out: Finding[] = [];
-    RUN.lastIndex = 0;
-    for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
-      let words = m[0].split(/[ \t]+/);
-      let start = m.index;
-      // Drop leading non-name words ("Hello Maria Lopez" → "Maria Lopez").
-      while (words.length > 0 && NOT_NAME_WORDS.has(words[0]!.toLowerCase())) {
-        start += words[0]!.length + 1;
-        words = words.slice(1);
-      }
-      while (words.length > 0 && NOT_NAME_WORDS.has(words.at(-1)!.toLowerCase())) words = words.slice(0, -1);
+    for (const run of runs(text)) {
+      const words = trim(run);
       if (words.length === 0) continue;
-      if (/['’]s$/.test(words.at(-1)!)) words[words.length - 1] = words.at(-1)!.slice(0, -2);
-      const value = words.join(' ');
-      if (FAMOUS_PEOPLE.has(value.toLowerCase()) || (words.length === 1 && FAMOUS_PEOPLE.has(`${value.toLowerCase()}`))) continue;
-      const context = before(text, start, 30);
-      const knownFirst = FIRST_NAMES.has(words[0]!.toLowerCase());
-      const introduced = HONORIFIC.test(context) || INTRO.test(context);
-      const isName = words.length >= 2 ? knownFirst || introduced : knownFirst && introduced || HONORIFIC.test(context);
-      if (isName) out.push({ start, end: start + value.length, entity: 'person', ruleId: knownFirst ? 'person.given-name' : 'person.context' });
+      const ruleId = classify(text, words);
+      if (ruleId !== null) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
     }
     return out;
   },

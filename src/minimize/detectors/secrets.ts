@@ -70,12 +70,22 @@ function proseFindings(text: string): Finding[] {
   return out;
 }
 
+// Pre-filter: every provider key shape has a run of 16+ key characters, so text without one
+// skips the pattern scan, except for the few patterns whose value may be shorter.
+const KEY_RUN = /[A-Za-z0-9_+/=.:-]{16}/;
+const SHORT_VALUE_PATTERNS: ReadonlySet<string> = new Set(['pem-private-key', 'http-basic-auth', 'http-bearer-token']);
+// Literal gates on the lower-cased text: cheaper than a leading alternation scanned at every offset.
+const ASSIGNMENT_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'sid', 'login', 'session', 'value="'];
+const PROSE_WORDS = ['pass', 'pwd', 'pin'];
+
 export const secretsDetector: Detector = {
   id: 'secrets',
   entity: 'secret',
   find(text) {
     const out: Finding[] = [];
+    const hasKeyRun = KEY_RUN.test(text);
     for (const pattern of SECRET_PATTERNS) {
+      if (!hasKeyRun && !SHORT_VALUE_PATTERNS.has(pattern.id)) continue;
       if (pattern.hint !== '' && !text.includes(pattern.hint)) continue;
       out.push(
         ...regexFindings(
@@ -86,8 +96,9 @@ export const secretsDetector: Detector = {
         ),
       );
     }
-    if (ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
-    if (/pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
+    const lower = text.toLowerCase();
+    if (ASSIGNMENT_WORDS.some((w) => lower.includes(w)) && ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
+    if (PROSE_WORDS.some((w) => lower.includes(w)) && /pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
   },
 };
