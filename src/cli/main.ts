@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerMinimizeCommand } from './minimize-command.js';
 import { registerLogCommands } from './log-commands.js';
+import { registerHubCommands } from './hub-commands.js';
 
 const program = new Command();
 program
@@ -12,6 +13,7 @@ program
 
 registerMinimizeCommand(program);
 registerLogCommands(program);
+registerHubCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

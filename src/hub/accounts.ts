@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { toBase64Url } from '../core/bytes.js';
 import { Identifier, parseWith } from '../core/schema.js';
-import type { HubContext } from './hub-context.js';
+import type { AdminContext, HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 
@@ -38,7 +38,7 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function addAnnotator(ctx: HubContext, input: unknown): Promise<Annotator> {
+export async function addAnnotator(ctx: AdminContext, input: unknown): Promise<Annotator> {
   const a = parseWith(NewAnnotator, input, 'new annotator');
   const taken = await ctx.store.db.selectFrom('annotators').select('id').where((eb) => eb.or([eb('id', '=', a.id), eb('username', '=', a.username)])).executeTakeFirst();
   if (taken !== undefined) refuse('CONFLICT', `an annotator with id ${a.id} or username ${a.username} already exists`);
@@ -49,13 +49,13 @@ export async function addAnnotator(ctx: HubContext, input: unknown): Promise<Ann
   return { id: a.id, reviewer: a.reviewer };
 }
 
-async function requireAnnotator(ctx: HubContext, id: string): Promise<void> {
+async function requireAnnotator(ctx: AdminContext, id: string): Promise<void> {
   const row = await ctx.store.db.selectFrom('annotators').select('id').where('id', '=', id).executeTakeFirst();
   if (row === undefined) refuse('NOT_FOUND', `annotator ${id} does not exist`);
 }
 
 /** Staffs an annotator on a lab's campaigns; the lab then sees the annotator's devices. */
-export async function addToRoster(ctx: HubContext, lab: string, annotator: string): Promise<void> {
+export async function addToRoster(ctx: AdminContext, lab: string, annotator: string): Promise<void> {
   await requireAnnotator(ctx, annotator);
   const known = await ctx.store.db.selectFrom('labs').select('lab').where('lab', '=', lab).executeTakeFirst();
   if (known === undefined) refuse('NOT_FOUND', `lab ${lab} is not registered on this hub`);
@@ -68,7 +68,7 @@ export async function onRoster(ctx: HubContext, lab: string, annotator: string):
 }
 
 /** Suspension takes effect on the next request: every session of the account is refused while it lasts. */
-export async function setSuspended(ctx: HubContext, annotator: string, suspended: boolean): Promise<void> {
+export async function setSuspended(ctx: AdminContext, annotator: string, suspended: boolean): Promise<void> {
   await requireAnnotator(ctx, annotator);
   await ctx.store.db.updateTable('annotators').set({ suspended_at: suspended ? ctx.clock() : null }).where('id', '=', annotator).execute();
 }
@@ -109,7 +109,7 @@ export async function revokeSession(ctx: HubContext, hash: string): Promise<void
 }
 
 /** Revokes every session of an annotator (a stolen password, a departure). */
-export async function revokeAllSessions(ctx: HubContext, annotator: string): Promise<number> {
+export async function revokeAllSessions(ctx: AdminContext, annotator: string): Promise<number> {
   const result = await ctx.store.db.updateTable('sessions').set({ revoked_at: ctx.clock() }).where('annotator', '=', annotator).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

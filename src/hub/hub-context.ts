@@ -22,3 +22,6 @@ export interface HubContext {
   readonly identity: HubIdentity;
   readonly clock: Clock;
 }
+
+/** What the operator's account and tenant administration needs: no blob store, no signing key. */
+export type AdminContext = Pick<HubContext, 'store' | 'p' | 'clock'>;

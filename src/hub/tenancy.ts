@@ -10,7 +10,7 @@ import { canonicalJson } from '../core/canonical-json.js';
 import { verifyCampaignManifest, type CampaignManifest } from '../core/campaign-manifest.js';
 import { Identifier, base64UrlBytes, parseWith } from '../core/schema.js';
 import type { CampaignsTable } from '../storage/hub-tables.js';
-import type { HubContext } from './hub-context.js';
+import type { AdminContext, HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
 
 export const LabRegistration = z.object({ lab: Identifier, signingKey: base64UrlBytes(32) }).strict();
@@ -27,7 +27,7 @@ export const CampaignWorkflow = z
   .strict();
 export type CampaignWorkflow = z.infer<typeof CampaignWorkflow>;
 
-export async function registerLab(ctx: HubContext, input: unknown): Promise<LabRegistration> {
+export async function registerLab(ctx: AdminContext, input: unknown): Promise<LabRegistration> {
   const registration = parseWith(LabRegistration, input, 'lab registration');
   const existing = await ctx.store.db.selectFrom('labs').select('signing_key').where('lab', '=', registration.lab).executeTakeFirst();
   if (existing !== undefined) {
