@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'UNKNOWN_VERSION'
   | 'UNSUPPORTED'
   | 'REPLAY'
-  | 'STALE';
+  | 'STALE'
+  | 'DENIED'
+  | 'UNAVAILABLE'
+  | 'NOT_FOUND'
+  | 'CONFLICT';
 
 export class KeyholeError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,116 @@
+/**
+ * The gatekeeper's schema as ordered migrations that run the same on SQLite
+ * and PostgreSQL. Append new migrations; never edit one that has shipped.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+type AnyDb = Kysely<unknown>;
+
+const initialSchema: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.createTable('secrets').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('wrapped', 'text', (c) => c.notNull()).addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+    await db.schema
+      .createTable('batches')
+      .addColumn('batch', 'text', (c) => c.primaryKey())
+      .addColumn('campaign', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('shredded_at', 'bigint')
+      .addColumn('receipt', 'text')
+      .addColumn('receipt_index', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('keks')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('batch', 'text', (c) => c.notNull().references('batches.batch'))
+      .addColumn('wrapped', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('keks_by_batch').on('keks').columns(['batch']).execute();
+
+    await db.schema
+      .createTable('campaigns')
+      .addColumn('campaign', 'text', (c) => c.primaryKey())
+      .addColumn('policy', 'text', (c) => c.notNull())
+      .addColumn('opens', 'bigint', (c) => c.notNull())
+      .addColumn('closes', 'bigint', (c) => c.notNull())
+      .addColumn('overlap', 'integer', (c) => c.notNull())
+      .addColumn('pace_per_minute', 'integer', (c) => c.notNull())
+      .addColumn('pace_per_hour', 'integer', (c) => c.notNull())
+      .addColumn('max_outstanding', 'integer', (c) => c.notNull())
+      .addColumn('exposure_budget', 'integer', (c) => c.notNull())
+      .addColumn('closed_at', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('items')
+      .addColumn('digest', 'text', (c) => c.primaryKey())
+      .addColumn('lab', 'text', (c) => c.notNull())
+      .addColumn('campaign', 'text', (c) => c.notNull().references('campaigns.campaign'))
+      .addColumn('batch', 'text', (c) => c.notNull().references('batches.batch'))
+      .addColumn('item', 'text', (c) => c.notNull())
+      .addColumn('slot', 'text')
+      .addColumn('tripwire', 'integer', (c) => c.notNull())
+      .addColumn('registered_at', 'bigint', (c) => c.notNull())
+      .addUniqueConstraint('items_campaign_item', ['campaign', 'item'])
+      .execute();
+    await db.schema.createIndex('items_by_batch').on('items').columns(['batch']).execute();
+
+    await db.schema
+      .createTable('vendors')
+      .addColumn('vendor', 'text', (c) => c.primaryKey())
+      .addColumn('hub_key', 'text', (c) => c.notNull())
+      .addColumn('exposure_budget', 'integer', (c) => c.notNull())
+      .addColumn('suspended_at', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('annotators')
+      .addColumn('vendor', 'text', (c) => c.notNull().references('vendors.vendor'))
+      .addColumn('annotator', 'text', (c) => c.notNull())
+      .addColumn('suspended_at', 'bigint')
+      .addPrimaryKeyConstraint('annotators_pk', ['vendor', 'annotator'])
+      .execute();
+
+    await db.schema
+      .createTable('devices')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('vendor', 'text', (c) => c.notNull().references('vendors.vendor'))
+      .addColumn('annotator', 'text', (c) => c.notNull())
+      .addColumn('signing_key', 'text', (c) => c.notNull())
+      .addColumn('kex_key', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('suspended_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema.createTable('nonces').addColumn('nonce', 'text', (c) => c.primaryKey()).addColumn('expires_at', 'bigint', (c) => c.notNull()).execute();
+    await db.schema.createIndex('nonces_by_expiry').on('nonces').columns(['expires_at']).execute();
+
+    await db.schema
+      .createTable('releases')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('campaign', 'text', (c) => c.notNull())
+      .addColumn('vendor', 'text', (c) => c.notNull())
+      .addColumn('annotator', 'text', (c) => c.notNull())
+      .addColumn('device', 'text', (c) => c.notNull())
+      .addColumn('lease', 'text', (c) => c.notNull())
+      .addColumn('released_at', 'bigint', (c) => c.notNull())
+      .addColumn('lease_expires', 'bigint', (c) => c.notNull())
+      .addColumn('submitted_at', 'bigint')
+      .addColumn('log_index', 'bigint')
+      .addUniqueConstraint('releases_one_per_annotator', ['digest', 'vendor', 'annotator'])
+      .execute();
+    await db.schema.createIndex('releases_by_annotator').on('releases').columns(['vendor', 'annotator', 'campaign', 'released_at']).execute();
+    await db.schema.createIndex('releases_open_by_vendor').on('releases').columns(['vendor', 'submitted_at', 'lease_expires']).execute();
+    await db.schema.createIndex('releases_open_by_campaign').on('releases').columns(['campaign', 'submitted_at', 'lease_expires']).execute();
+
+    await db.schema.createTable('monitors').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('public_key', 'text', (c) => c.notNull()).execute();
+  },
+};
+
+export function gatekeeperMigrations(): MigrationProvider {
+  return { getMigrations: async () => ({ '0001-initial': initialSchema }) };
+}

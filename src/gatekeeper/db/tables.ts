@@ -1,0 +1,127 @@
+/**
+ * The gatekeeper's tables (Kysely types). Times are Unix seconds. Nothing here
+ * is a plaintext key: KEKs and the lab's secrets are stored wrapped under the
+ * root key (keystore/), and are worthless without it.
+ */
+export interface SecretsTable {
+  /** e.g. "lab-signing", "log-key", "result:<campaign>" */
+  name: string;
+  /** b64u of the root-key wrap (keystore/root-key.ts) */
+  wrapped: string;
+  created_at: number;
+}
+
+export interface KeksTable {
+  id: string;
+  batch: string;
+  wrapped: string;
+  created_at: number;
+}
+
+export interface BatchesTable {
+  batch: string;
+  campaign: string;
+  /** 'live' or 'shredded' */
+  state: string;
+  shredded_at: number | null;
+  /** The signed deletion receipt (JSON) once the batch is shredded. */
+  receipt: string | null;
+  /** Log index of the shred record, null until it is durable. */
+  receipt_index: number | null;
+}
+
+export interface ItemsTable {
+  /** b64u SHA-256 of the item header (SPEC §3.2): how a release finds its item. */
+  digest: string;
+  lab: string;
+  campaign: string;
+  batch: string;
+  item: string;
+  /** The key slot, JCS JSON (SPEC §3.3); null once the batch is shredded. */
+  slot: string | null;
+  tripwire: number;
+  registered_at: number;
+}
+
+export interface CampaignsTable {
+  campaign: string;
+  /** sha256hex of the minimization policy */
+  policy: string;
+  opens: number;
+  closes: number;
+  overlap: number;
+  pace_per_minute: number;
+  pace_per_hour: number;
+  max_outstanding: number;
+  exposure_budget: number;
+  closed_at: number | null;
+}
+
+export interface VendorsTable {
+  /** The hub id that signs assignments (SPEC §5 `hub`). */
+  vendor: string;
+  /** b64u Ed25519 public key of the hub. */
+  hub_key: string;
+  exposure_budget: number;
+  suspended_at: number | null;
+}
+
+export interface AnnotatorsTable {
+  vendor: string;
+  annotator: string;
+  suspended_at: number | null;
+}
+
+export interface DevicesTable {
+  /** device id, SPEC §2.1 */
+  id: string;
+  vendor: string;
+  annotator: string;
+  signing_key: string;
+  kex_key: string;
+  /** 'pending' | 'approved' | 'refused' */
+  state: string;
+  suspended_at: number | null;
+  updated_at: number;
+}
+
+export interface NoncesTable {
+  /** "r:<request nonce>" or "m:<monitor nonce>" */
+  nonce: string;
+  expires_at: number;
+}
+
+export interface ReleasesTable {
+  /** The request signature (b64u): names the release in the log's record. */
+  id: string;
+  digest: string;
+  campaign: string;
+  vendor: string;
+  annotator: string;
+  device: string;
+  lease: string;
+  released_at: number;
+  lease_expires: number;
+  submitted_at: number | null;
+  /** Index of the release record in the log; null while the append is in flight (or was cut by a crash). */
+  log_index: number | null;
+}
+
+export interface MonitorsTable {
+  name: string;
+  public_key: string;
+}
+
+export interface GatekeeperTables {
+  secrets: SecretsTable;
+  keks: KeksTable;
+  batches: BatchesTable;
+  items: ItemsTable;
+  campaigns: CampaignsTable;
+  vendors: VendorsTable;
+  annotators: AnnotatorsTable;
+  devices: DevicesTable;
+  nonces: NoncesTable;
+  releases: ReleasesTable;
+  monitors: MonitorsTable;
+}

@@ -1,0 +1,85 @@
+/**
+ * The gatekeeper's HTTP API (docs/GATEKEEPER.md §API), Hono:
+ *
+ *   POST /v1/release          device-signed release request → {grant, proof} | {error, proof}
+ *   POST /v1/submit           a sealed label (SPEC §6) → {proof}
+ *   POST /v1/monitor/suspend  a monitor-signed suspension → {proof}
+ *   GET  /v1/lab              {lab, signingKey}: the key workstations check item headers with
+ *   GET  /log/...             the audit log's tlog-tiles read API (checkpoint, tiles)
+ *
+ * Bodies are size-limited before they are parsed, every answer is JSON with a
+ * code, and no stack trace or internal message reaches a client.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { toBase64Url } from '../core/bytes.js';
+import { KeyholeError, type ErrorCode } from '../core/errors.js';
+import { parseJsonText } from '../core/schema.js';
+import { logReadApi } from '../log/http-read-api.js';
+import type { ObjectReader } from '../log/tile-reader.js';
+import type { GatekeeperContext } from './context.js';
+import { handleMonitorRequest } from './monitor-request.js';
+import { handleRelease } from './release.js';
+import { handleSubmit } from './submit.js';
+
+export const RELEASE_BODY_LIMIT = 16 * 1024;
+export const SUBMIT_BODY_LIMIT = 96 * 1024;
+export const MONITOR_BODY_LIMIT = 4 * 1024;
+
+const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  BAD_ENCODING: 400,
+  BAD_FORMAT: 400,
+  BAD_LENGTH: 400,
+  BAD_SIGNATURE: 401,
+  STALE: 401,
+  REPLAY: 409,
+  CONFLICT: 409,
+  NOT_FOUND: 404,
+  MISMATCH: 422,
+  UNAVAILABLE: 503,
+};
+
+function errorBody(code: string, reason: string) {
+  return { error: { code, reason } };
+}
+
+async function jsonBody(c: Context, what: string): Promise<unknown> {
+  return parseJsonText(await c.req.text(), what);
+}
+
+function limit(maxSize: number) {
+  return bodyLimit({ maxSize, onError: (c) => c.json(errorBody('BAD_LENGTH', `request body over ${maxSize} bytes`), 413) });
+}
+
+export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, onInternalError: (err: unknown) => void = () => {}): Hono {
+  const app = new Hono();
+
+  app.post('/v1/release', limit(RELEASE_BODY_LIMIT), async (c) => {
+    const result = await handleRelease(ctx, await jsonBody(c, 'release request'));
+    if (result.status === 'granted') return c.json({ grant: result.grant, proof: result.proof }, 200);
+    return c.json({ ...errorBody(result.denial.code, result.denial.message), proof: result.proof }, 403);
+  });
+
+  app.post('/v1/submit', limit(SUBMIT_BODY_LIMIT), async (c) => {
+    const result = await handleSubmit(ctx, await jsonBody(c, 'sealed label'));
+    return c.json(result.status === 'recorded' ? { proof: result.proof } : { status: result.status }, 200);
+  });
+
+  app.post('/v1/monitor/suspend', limit(MONITOR_BODY_LIMIT), async (c) => {
+    const logged = await handleMonitorRequest(ctx, await jsonBody(c, 'monitor request'));
+    return c.json({ proof: await ctx.audit.proof(logged) }, 200);
+  });
+
+  app.get('/v1/lab', (c) => c.json({ lab: ctx.lab, signingKey: toBase64Url(ctx.labSigner.publicKey) }, 200));
+
+  app.route('/log', logReadApi(logReader));
+
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof KeyholeError) return c.json(errorBody(err.code, err.message), STATUS[err.code] ?? 400);
+    onInternalError(err);
+    return c.json(errorBody('INTERNAL', 'internal error; the gatekeeper operator has the details'), 500);
+  });
+  return app;
+}

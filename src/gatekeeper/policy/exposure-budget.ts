@@ -1,0 +1,26 @@
+/**
+ * Rule: the exposure budget (DESIGN §1.2): how many plaintext items a fully
+ * compromised vendor could reach right now, i.e. items released and neither
+ * submitted nor past their lease, per vendor and per campaign.
+ * Codes: VENDOR_EXPOSURE, CAMPAIGN_EXPOSURE.
+ */
+import { deny, type Denial } from '../reasons.js';
+import type { ItemFacts, Trx } from './facts.js';
+
+export async function openExposure(trx: Pick<Trx, 'selectFrom'>, by: { vendor: string } | { campaign: string }, now: number): Promise<number> {
+  let q = trx
+    .selectFrom('releases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('submitted_at', 'is', null)
+    .where('lease_expires', '>', now);
+  q = 'vendor' in by ? q.where('vendor', '=', by.vendor) : q.where('campaign', '=', by.campaign);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+export async function checkExposureBudget(trx: Trx, f: ItemFacts): Promise<Denial | undefined> {
+  const vendorOpen = await openExposure(trx, { vendor: f.vendor.vendor }, f.now);
+  if (vendorOpen >= f.vendorNow.exposure_budget) return deny('VENDOR_EXPOSURE', `vendor ${f.vendor.vendor} has ${vendorOpen} items open, its exposure budget is ${f.vendorNow.exposure_budget}`);
+  const campaignOpen = await openExposure(trx, { campaign: f.campaign.campaign }, f.now);
+  if (campaignOpen >= f.campaign.exposure_budget) return deny('CAMPAIGN_EXPOSURE', `campaign ${f.campaign.campaign} has ${campaignOpen} items open, its exposure budget is ${f.campaign.exposure_budget}`);
+  return undefined;
+}
