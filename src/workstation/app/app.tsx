@@ -1,0 +1,250 @@
+/**
+ * The workstation shell: start-up checks (configuration, bundle hash),
+ * sign-in, device keys and registration, campaign choice, then the task
+ * screen. Failures that end the session (signed out, suspended) come back
+ * here and replace everything, dropping any open item.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { webCryptoPrimitives } from '../../core/webcrypto-primitives.js';
+import { WorkstationConfig } from '../config.js';
+import { registration, type DeviceKeys } from '../device-keys.js';
+import { WorkstationError } from '../errors.js';
+import { HttpGatekeeperClient } from '../http-gatekeeper-client.js';
+import { HttpHubClient, type Session } from '../hub-client.js';
+import { loadCampaigns, type Campaign, type Workbench } from '../task-loop.js';
+import { servedBundleHash } from './bundle-hash.js';
+import { loadOrCreateDevice } from './device-store.js';
+import { FailureCard } from './failure-view.js';
+import { loadSession, storeSession } from './session-store.js';
+import { TaskScreen, type Progress } from './task-screen.js';
+import { useKeys } from './use-keys.js';
+
+const TASK_NAMES: Record<string, string> = { pairwise: 'Pairwise preference', ranking: 'Ranking', rubric: 'Rubric ratings', 'sft-rewrite': 'Ideal response', 'safety-flags': 'Safety flags' };
+
+type Screen =
+  | { kind: 'starting' }
+  | { kind: 'broken'; message: string }
+  | { kind: 'sign-in'; error?: WorkstationError }
+  | { kind: 'campaigns'; bench: Workbench; session: Session; campaigns: Campaign[]; refused: string[] }
+  | { kind: 'work'; bench: Workbench; session: Session; campaign: Campaign }
+  | { kind: 'stopped'; error: WorkstationError };
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+async function startBench(config: WorkstationConfig, session: Session): Promise<Workbench> {
+  const hub = new HttpHubClient(config.hub, session);
+  const { device } = await loadOrCreateDevice(session.annotator);
+  const registered = await hub.registerDevice(registration(device));
+  if (registered !== device.id) throw new WorkstationError('refused', 'The hub registered this device under another id; stopping.');
+  return { p: webCryptoPrimitives, hub, gatekeeper: new HttpGatekeeperClient(config.gatekeeper, webCryptoPrimitives, nowSeconds), device, now: nowSeconds };
+}
+
+function short(hex: string): string {
+  return `${hex.slice(0, 8)}…${hex.slice(-4)}`;
+}
+
+export function App() {
+  const [config, setConfig] = useState<WorkstationConfig>();
+  const [bundle, setBundle] = useState<string>();
+  const [screen, setScreen] = useState<Screen>({ kind: 'starting' });
+  const [progress, setProgress] = useState<Progress>({ submitted: 0, skipped: 0 });
+
+  useEffect(() => {
+    (async () => {
+      const response = await fetch(new URL('./config.json', location.href), { cache: 'no-store', credentials: 'omit' });
+      const parsed = WorkstationConfig.safeParse(await response.json());
+      if (!parsed.success) throw new Error('the gatekeeper sent a malformed config.json');
+      setConfig(parsed.data);
+      setBundle(await servedBundleHash());
+      const session = loadSession(nowSeconds());
+      if (session === undefined) return setScreen({ kind: 'sign-in' });
+      await enter(parsed.data, session);
+    })().catch((err: Error) => setScreen({ kind: 'broken', message: err.message }));
+  }, []);
+
+  async function enter(cfg: WorkstationConfig, session: Session): Promise<void> {
+    try {
+      const bench = await startBench(cfg, session);
+      const { campaigns, refused } = await loadCampaigns(bench);
+      setScreen({ kind: 'campaigns', bench, session, campaigns, refused });
+    } catch (err) {
+      stop(err);
+    }
+  }
+
+  function stop(err: unknown): void {
+    if (!(err instanceof WorkstationError)) return setScreen({ kind: 'broken', message: (err as Error).message });
+    if (err.kind === 'signed-out') {
+      storeSession(undefined);
+      return setScreen({ kind: 'sign-in', error: err });
+    }
+    setScreen({ kind: 'stopped', error: err });
+  }
+
+  async function signIn(username: string, password: string): Promise<void> {
+    if (!config) return;
+    try {
+      const session = await new HttpHubClient(config.hub).login(username, password);
+      storeSession(session);
+      await enter(config, session);
+    } catch (err) {
+      if (err instanceof WorkstationError) setScreen({ kind: 'sign-in', error: err });
+      else stop(err);
+    }
+  }
+
+  async function signOut(): Promise<void> {
+    if (screen.kind === 'campaigns' || screen.kind === 'work') await screen.bench.hub.logout();
+    storeSession(undefined);
+    setScreen({ kind: 'sign-in' });
+  }
+
+  function choose(campaign: Campaign): void {
+    if (screen.kind !== 'campaigns') return;
+    setScreen({ kind: 'work', bench: screen.bench, session: screen.session, campaign });
+  }
+
+  useKeys(({ key, typing, mod }) => {
+    if (typing || mod || screen.kind !== 'campaigns') return false;
+    const picked = screen.campaigns[Number(key) - 1];
+    if (picked === undefined || picked.manifest.body.workstation !== bundle) return false;
+    choose(picked);
+    return true;
+  });
+
+  const matches = bundle !== undefined && config !== undefined && bundle === config.bundle;
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            ◉
+          </span>{' '}
+          keyhole
+        </span>
+        {screen.kind === 'work' && (
+          <span class="topbar-campaign">
+            {screen.campaign.manifest.body.title}
+            <button type="button" class="quiet" onClick={() => {
+                setScreen({ kind: 'starting' });
+                void enter(config!, screen.session);
+              }}>
+              Change
+            </button>
+          </span>
+        )}
+        <span class="topbar-spacer" />
+        {(screen.kind === 'campaigns' || screen.kind === 'work') && (
+          <span class="topbar-who" title={`device ${screen.bench.device.id}`}>
+            {screen.session.annotator} · device <code>{screen.bench.device.id.slice(0, 8)}</code>
+          </span>
+        )}
+        <span class={`bundle${matches ? '' : ' bad'}`} title={`Workstation bundle SHA-256: ${bundle ?? 'computing'}`} data-bundle={bundle}>
+          {bundle === undefined ? 'bundle …' : `bundle ${short(bundle)}`} {matches ? '✓' : '⚠'}
+        </span>
+        {(screen.kind === 'campaigns' || screen.kind === 'work') && (
+          <button type="button" class="quiet" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        )}
+      </header>
+      <main class="content" id="main">
+        {screen.kind === 'starting' && <p class="progress-note">Starting…</p>}
+        {screen.kind === 'broken' && (
+          <section class="failure" role="alert">
+            <h2>The workstation could not start</h2>
+            <p>{screen.message}</p>
+          </section>
+        )}
+        {screen.kind === 'sign-in' && <SignIn error={screen.error} onSubmit={signIn} />}
+        {screen.kind === 'stopped' && (
+          <FailureCard error={screen.error}>
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </FailureCard>
+        )}
+        {screen.kind === 'campaigns' && <CampaignList {...screen} bundle={bundle} device={screen.bench.device} onChoose={choose} />}
+        {screen.kind === 'work' && <TaskScreen bench={screen.bench} campaign={screen.campaign} onFatal={stop} progress={progress} onProgress={setProgress} />}
+      </main>
+    </div>
+  );
+}
+
+function SignIn({ error, onSubmit }: { error: WorkstationError | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <p class="lede">Items open here one at a time, only after the lab's key release is on its public log.</p>
+      {error && <FailureCard error={error} />}
+      <div
+        class="form"
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void go();
+        }}
+      >
+        <label class="field">
+          <span>Username</span>
+          <input name="username" autoComplete="username" autoFocus value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Password</span>
+          <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </label>
+        <button type="button" class="primary" disabled={busy || username === '' || password === ''} onClick={() => void go()}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </div>
+    </section>
+  );
+
+  async function go(): Promise<void> {
+    if (busy || username === '' || password === '') return;
+    setBusy(true);
+    await onSubmit(username, password);
+    setBusy(false);
+  }
+}
+
+function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campaigns: Campaign[]; refused: string[]; bundle: string | undefined; device: DeviceKeys; onChoose: (c: Campaign) => void }) {
+  return (
+    <section class="card">
+      <h1>Campaigns</h1>
+      <p class="lede">
+        This browser's device key is <code class="device-id">{device.id}</code>. The lab must approve it before the first item opens.
+      </p>
+      {campaigns.length === 0 && <p>No open campaigns yet. Ask your operator to put you on a lab's roster.</p>}
+      <ol class="campaigns">
+        {campaigns.map((c, i) => {
+          const m = c.manifest.body;
+          const ok = m.workstation === bundle;
+          return (
+            <li>
+              <button type="button" class="campaign" onClick={() => ok && onChoose(c)} disabled={!ok} data-campaign={m.campaign}>
+                <kbd>{i + 1}</kbd>
+                <span class="campaign-title">{m.title}</span>
+                <span class="campaign-meta">
+                  {TASK_NAMES[m.task]} · {m.lab} · closes {new Date(m.closes * 1000).toLocaleDateString()}
+                </span>
+                {!ok && <span class="campaign-warning">This campaign names another workstation build ({m.workstation.slice(0, 8)}…); ask the lab.</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      {refused.length > 0 && (
+        <details class="refused">
+          <summary>{refused.length} campaign(s) hidden: their manifests did not verify</summary>
+          <ul>
+            {refused.map((r) => (
+              <li>{r}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import type { TaskView } from '../item-content.js';
+import type { TaskKit } from './tasks/task-kit.js';
+
+const COMMON_SHORTCUTS: [string, string][] = [
+  ['Ctrl ⏎', 'submit'],
+  ['S', 'skip, with a reason'],
+  ['R', 'type in the text field; Esc leaves it'],
+  ['J / K', 'next / previous message'],
+  ['G or ?', 'these guidelines'],
+];
+
+export function Guidelines({ kit, title, onClose }: { kit: TaskKit<TaskView, unknown>; title: string; onClose: () => void }) {
+  return (
+    <div class="guidelines" role="dialog" aria-label="Guidelines">
+      <header>
+        <h2>Guidelines</h2>
+        <button type="button" class="quiet" onClick={onClose}>
+          Close <kbd>Esc</kbd>
+        </button>
+      </header>
+      <p class="guidelines-campaign">{title}</p>
+      <ul>
+        {kit.guidelines.map((g) => (
+          <li>{g}</li>
+        ))}
+      </ul>
+      <h3>Keys</h3>
+      <dl class="shortcuts">
+        {[...kit.shortcuts, ...COMMON_SHORTCUTS].map(([k, a]) => (
+          <>
+            <dt>
+              <kbd>{k}</kbd>
+            </dt>
+            <dd>{a}</dd>
+          </>
+        ))}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * The workstation's view of the lab's gatekeeper: the lab's signing key (to
+ * check campaign manifests and item headers) and key release. `releaseKey`
+ * returns a DEK only after the log proof that came with it verified and
+ * named this very request (release-client.ts: no log, no key).
+ */
+import type { Assignment } from '../core/assignment.js';
+import type { CampaignManifest } from '../core/campaign-manifest.js';
+import type { DeviceKeys } from './device-keys.js';
+
+export interface GatekeeperClient {
+  labSigningKey(lab: string): Promise<Uint8Array>;
+  releaseKey(assignment: Assignment, device: DeviceKeys, manifest: CampaignManifest): Promise<Uint8Array>;
+}
