@@ -72,6 +72,7 @@ async function checkItem(ctx: HubContext, labKey: Uint8Array, lab: string, campa
         digest: toBase64Url(head.digest),
         gold: entry.gold ? 1 : 0,
         status: 'open',
+        active: 0,
         submitted: 0,
         size: sealed.length,
         expires: head.header.expires,

@@ -5,8 +5,9 @@
  * campaign's lock (a row lock on PostgreSQL; SQLite has one writer):
  *
  * - overlap: an item is held by at most `overlap` annotators at once, counting
- *   submitted leases and open ones that have not expired; an expired or
- *   skipped lease frees its slot;
+ *   submitted leases and open ones (the item's `active` counter); a skipped
+ *   lease frees its slot at once, an expired one when the next lease request
+ *   reclaims it;
  * - never twice: an annotator gets an item at most once, whatever became of
  *   the first lease (also a unique index, so the database refuses it too);
  * - gold: after every `goldEvery` regular leases an annotator gets a gold item
@@ -81,9 +82,13 @@ interface Candidate {
   expires: number;
 }
 
-/** The first item (in id order) this annotator may take at this stage, or undefined. */
+/**
+ * The first item (in id order) this annotator may take at this stage, or
+ * undefined. Only items with a free slot have status open (or review), so the
+ * scan passes over nothing but items this annotator has already seen.
+ */
 async function nextItem(trx: Trx, c: CampaignRecord, annotator: string, stage: LeaseStage, gold: boolean, now: number): Promise<Candidate | undefined> {
-  let query = trx
+  return trx
     .selectFrom('items as i')
     .select(['i.item', 'i.digest', 'i.gold', 'i.expires'])
     .where('i.lab', '=', c.lab)
@@ -103,24 +108,45 @@ async function nextItem(trx: Trx, c: CampaignRecord, annotator: string, stage: L
             .where('mine.annotator', '=', annotator),
         ),
       ),
-    );
-  if (!gold) {
-    const cap = stage === 'review' ? 1 : c.overlap;
-    query = query.where(
-      (eb) =>
-        eb
-          .selectFrom('leases as held')
-          .select((f) => f.fn.countAll<number>().as('n'))
-          .whereRef('held.lab', '=', 'i.lab')
-          .whereRef('held.campaign', '=', 'i.campaign')
-          .whereRef('held.item', '=', 'i.item')
-          .where('held.stage', '=', stage)
-          .where((h) => h.or([h('held.state', '=', 'submitted'), h.and([h('held.state', '=', 'open'), h('held.expires', '>', now)])])),
-      '<',
-      cap,
-    );
+    )
+    .orderBy('i.item')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+function itemRow(trx: Trx, lease: Pick<LeasesTable, 'lab' | 'campaign' | 'item'>) {
+  return trx.updateTable('items').where('lab', '=', lease.lab).where('campaign', '=', lease.campaign).where('item', '=', lease.item);
+}
+
+/** A new lease takes its item's slot: the overlap counter for annotation, the single review slot for review. */
+async function occupy(trx: Trx, lease: LeasesTable, overlap: number): Promise<void> {
+  if (lease.gold === 1) return;
+  if (lease.stage === 'review') {
+    await itemRow(trx, lease).set({ status: 'in-review' }).execute();
+    return;
   }
-  return query.orderBy('i.item').limit(1).executeTakeFirst();
+  const { active } = await itemRow(trx, lease).set((eb) => ({ active: eb('active', '+', 1) })).returning('active').executeTakeFirstOrThrow();
+  if (active >= overlap) await itemRow(trx, lease).set({ status: 'full' }).where('status', '=', 'open').execute();
+}
+
+/** A skipped or expired lease gives its slot back. */
+async function release(trx: Trx, lease: LeasesTable): Promise<void> {
+  if (lease.gold === 1) return;
+  if (lease.stage === 'review') {
+    await itemRow(trx, lease).set({ status: 'review' }).where('status', '=', 'in-review').execute();
+    return;
+  }
+  await itemRow(trx, lease).set((eb) => ({ active: eb('active', '-', 1) })).execute();
+  await itemRow(trx, lease).set({ status: 'open' }).where('status', '=', 'full').execute();
+}
+
+/** Marks the campaign's open leases that ran out as expired and frees their slots. Runs under the campaign lock. */
+async function reclaimExpired(trx: Trx, c: CampaignRecord, now: number): Promise<void> {
+  const expired = await trx.selectFrom('leases').selectAll().where('lab', '=', c.lab).where('campaign', '=', c.campaign).where('state', '=', 'open').where('expires', '<=', now).execute();
+  for (const lease of expired) {
+    await trx.updateTable('leases').set({ state: 'expired' }).where('id', '=', lease.id).execute();
+    await release(trx, lease);
+  }
 }
 
 async function goldDue(trx: Trx, c: CampaignRecord, annotator: string): Promise<boolean> {
@@ -165,6 +191,7 @@ export async function requestLease(ctx: HubContext, annotator: Annotator, lab: s
   const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
     const now = ctx.clock();
     assertOpen(c, now);
+    await reclaimExpired(trx, c, now);
     const held = await openLeaseOf(trx, c, annotator.id, now);
     if (held !== undefined) {
       if (held.device !== request.device) refuse('CONFLICT', `lease ${held.id} is open on another device; submit, skip or let it expire first`);
@@ -190,6 +217,7 @@ export async function requestLease(ctx: HubContext, annotator: Annotator, lab: s
       skip_reason: null,
     };
     await trx.insertInto('leases').values(row).execute();
+    await occupy(trx, row, c.overlap);
     return row;
   });
   return sign(ctx, lease);
@@ -227,6 +255,7 @@ export async function skipLease(ctx: HubContext, annotator: Annotator, lab: stri
   await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
     const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, ctx.clock());
     await trx.updateTable('leases').set({ state: 'skipped', skip_reason: reason }).where('id', '=', held.id).execute();
+    await release(trx, held);
   });
   return { lease: leaseId, state: 'skipped' };
 }

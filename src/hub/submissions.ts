@@ -89,16 +89,14 @@ export async function submitLabel(ctx: HubContext, annotator: Annotator, lab: st
 
 /** Counts the submission on its item and moves the item on once it has what it needs. */
 async function advanceItem(trx: Transaction<HubTables>, lab: string, campaign: string, item: string, stage: LeaseStage, gold: boolean, overlap: number, review: boolean): Promise<void> {
-  const row = trx.updateTable('items').where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', item);
+  const row = () => trx.updateTable('items').where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', item);
   if (stage === 'review') {
-    await row.set({ status: 'done' }).execute();
+    await row().set({ status: 'done' }).execute();
     return;
   }
-  const updated = await row.set((eb) => ({ submitted: eb('submitted', '+', 1) })).returning('submitted').executeTakeFirstOrThrow();
+  const updated = await row().set((eb) => ({ submitted: eb('submitted', '+', 1) })).returning('submitted').executeTakeFirstOrThrow();
   // Gold items stay open: every annotator may get each one once.
-  if (!gold && updated.submitted >= overlap) {
-    await trx.updateTable('items').set({ status: review ? 'review' : 'done' }).where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', item).execute();
-  }
+  if (!gold && updated.submitted >= overlap) await row().set({ status: review ? 'review' : 'done' }).execute();
 }
 
 export async function pullSubmissions(ctx: HubContext, lab: string, campaign: string, input: unknown): Promise<z.infer<typeof SubmissionPage>> {

@@ -89,6 +89,7 @@ function initialSchema(dialect: SqlDialectName): Migration {
         .addColumn('digest', 'text', (c) => c.notNull())
         .addColumn('gold', 'integer', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
         .addColumn('submitted', 'integer', (c) => c.notNull())
         .addColumn('size', 'bigint', (c) => c.notNull())
         .addColumn('expires', 'bigint', (c) => c.notNull())
@@ -120,7 +121,8 @@ function initialSchema(dialect: SqlDialectName): Migration {
         .execute();
       // "Never the same item twice to one annotator", enforced by the database as well as by the queue.
       await db.schema.createIndex('leases_once_per_annotator').on('leases').columns(['lab', 'campaign', 'item', 'annotator']).unique().execute();
-      await db.schema.createIndex('leases_by_item').on('leases').columns(['lab', 'campaign', 'item', 'stage', 'state', 'expires']).execute();
+      // Reclaiming expired leases: open leases of a campaign by expiry.
+      await db.schema.createIndex('leases_by_expiry').on('leases').columns(['lab', 'campaign', 'state', 'expires']).execute();
       await db.schema.createIndex('leases_by_annotator').on('leases').columns(['annotator', 'lab', 'campaign', 'state']).execute();
 
       await db.schema

@@ -74,7 +74,12 @@ export interface CampaignsTable {
   updated_at: number;
 }
 
-export type ItemStatus = 'open' | 'review' | 'done';
+/**
+ * open: has a free slot; full: `overlap` annotators hold or finished it;
+ * review: waits for a reviewer; in-review: a reviewer holds it; done.
+ * Gold items stay open: they have no cap.
+ */
+export type ItemStatus = 'open' | 'full' | 'review' | 'in-review' | 'done';
 
 export interface ItemsTable {
   lab: string;
@@ -84,6 +89,8 @@ export interface ItemsTable {
   digest: string;
   gold: number;
   status: ItemStatus;
+  /** Annotation leases that count against the overlap: open (unexpired) and submitted. */
+  active: number;
   submitted: number;
   size: number;
   expires: number;
@@ -93,7 +100,7 @@ export interface ItemsTable {
 }
 
 export type LeaseStage = 'annotate' | 'review';
-export type LeaseState = 'open' | 'submitted' | 'skipped';
+export type LeaseState = 'open' | 'submitted' | 'skipped' | 'expired';
 
 export interface LeasesTable {
   id: string;
