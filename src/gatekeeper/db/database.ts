@@ -86,7 +86,9 @@ export async function openGatekeeperDatabase(location: string, options: OpenGate
   } else {
     return fail('BAD_FORMAT', '--db must be sqlite:PATH or postgres://user@host/database');
   }
-  const { error } = await new Migrator({ db, provider: gatekeeperMigrations() }).migrateToLatest();
+  // With a schema of its own, Kysely must look for its migration tables there, not in whichever schema has them first.
+  const migrationTableSchema = dialect === 'postgres' ? options.pgSchema : undefined;
+  const { error } = await new Migrator({ db, provider: gatekeeperMigrations(), ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest();
   if (error !== undefined) {
     await db.destroy();
     throw error instanceof Error ? error : new Error(String(error));
