@@ -3,12 +3,16 @@
  * check campaign manifests and item headers) and key release. `releaseKey`
  * returns a DEK only after the log proof that came with it verified and
  * named this very request (release-client.ts: no log, no key).
+ * `recordSubmission` sends the submitted label as the submit receipt, which
+ * the gatekeeper logs and which frees the release's place in the caps.
  */
 import type { Assignment } from '../core/assignment.js';
 import type { CampaignManifest } from '../core/campaign-manifest.js';
+import type { SealedLabel } from '../core/label.js';
 import type { DeviceKeys } from './device-keys.js';
 
 export interface GatekeeperClient {
   labSigningKey(lab: string): Promise<Uint8Array>;
   releaseKey(assignment: Assignment, device: DeviceKeys, manifest: CampaignManifest): Promise<Uint8Array>;
+  recordSubmission(label: SealedLabel): Promise<void>;
 }

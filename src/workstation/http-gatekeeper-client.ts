@@ -1,54 +1,47 @@
 /**
- * The gatekeeper over HTTP (docs/GATEKEEPER.md). Key release is *no log, no
- * key*: the grant is opened only after its proof bundle verifies against the
- * campaign manifest's log key and witness quorum, and the proven entry is the
- * allow record of this very request (same item, campaign and request
- * signature). A denial carries the gatekeeper's reason code to the annotator.
+ * The lab's gatekeeper over HTTP (docs/GATEKEEPER.md): the lab's signing key,
+ * key release and submit receipts. Release answers go through
+ * release-client.ts, which opens a grant only after its proof bundle verifies
+ * against the campaign manifest's log key and witness quorum and the proven
+ * entry is the release record of this very request: *no log, no key*. Every
+ * outcome becomes a WorkstationError the annotator can act on.
  */
 import { z } from 'zod';
 import type { Assignment } from '../core/assignment.js';
-import { decodeAccessRecord } from '../core/access-record.js';
 import { fromBase64Url } from '../core/bytes.js';
 import type { CampaignManifest } from '../core/campaign-manifest.js';
 import { cosignatureVerifier } from '../core/cosignature.js';
+import { KeyholeError } from '../core/errors.js';
+import type { SealedLabel } from '../core/label.js';
 import { ed25519NoteVerifier } from '../core/note.js';
 import type { Primitives } from '../core/primitives.js';
-import { verifyProofBundle } from '../core/proof-bundle.js';
-import { openGrant, signReleaseRequest, type ReleaseRequest } from '../core/release.js';
+import type { TrustPolicy } from '../core/proof-bundle.js';
+import { signReleaseRequest } from '../core/release.js';
 import type { DeviceKeys } from './device-keys.js';
-import { WorkstationError } from './errors.js';
+import { WorkstationError, type FailureKind } from './errors.js';
 import type { GatekeeperClient } from './gatekeeper-client.js';
+import { ReleaseDenied, openReleaseResponse } from './release-client.js';
 
-const LabKey = z.object({ lab: z.string(), signingKey: z.string() }).passthrough();
-const ReleaseAnswer = z.object({ grant: z.unknown(), proof: z.string().max(1 << 20) }).strict();
-const ErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string().max(2000) }) }).passthrough();
+const LabKey = z.object({ lab: z.string(), signingKey: z.string() }).strict();
 
-async function checkedGrant(p: Primitives, answer: z.infer<typeof ReleaseAnswer>, request: ReleaseRequest, device: DeviceKeys, manifest: CampaignManifest): Promise<Uint8Array> {
-  const log = manifest.body.log;
-  let entry: Uint8Array;
-  try {
-    const logKey = await ed25519NoteVerifier(p, log.vkey);
-    const witnesses = await Promise.all(log.witnesses.map((w) => cosignatureVerifier(p, w)));
-    ({ entry } = await verifyProofBundle(p, answer.proof, { log: logKey, origin: logKey.name, witnesses, quorum: log.quorum }));
-  } catch (err) {
-    throw new WorkstationError('proof-invalid', `The lab sent a key, but its transparency-log proof does not verify (${(err as Error).message}). The key was not opened and the item stays sealed. Report this to the lab.`);
-  }
-  const record = (() => {
-    try {
-      return decodeAccessRecord(entry);
-    } catch {
-      return undefined;
-    }
-  })();
-  const a = request.body.assignment.body;
-  if (record === undefined || record.kind !== 'release' || record.decision !== 'allow' || record.item !== a.item || record.campaign !== a.campaign || record.requestSignature !== request.sig) {
-    throw new WorkstationError('proof-invalid', 'The lab sent a key with a log proof for some other record, not the release of this request. The key was not opened. Report this to the lab.');
-  }
-  return openGrant(p, answer.grant, request, device.kex);
+/** What a logged denial means to the annotator (reason codes: docs/GATEKEEPER.md). */
+function denialKind(code: string): FailureKind {
+  if (code === 'ASSIGNMENT_EXPIRED') return 'lease-expired';
+  if (code === 'ANNOTATOR_SUSPENDED' || code === 'DEVICE_SUSPENDED' || code === 'VENDOR_SUSPENDED') return 'suspended';
+  if (code === 'DEVICE_NOT_APPROVED' || code === 'DEVICE_UNKNOWN') return 'device-pending';
+  return 'key-refused';
+}
+
+/** The campaign's log trust: its log key (whose name is the log's origin), witness keys and quorum. */
+export async function trustPolicy(p: Primitives, manifest: CampaignManifest): Promise<TrustPolicy> {
+  const { vkey, witnesses, quorum } = manifest.body.log;
+  const log = await ed25519NoteVerifier(p, vkey);
+  return { log, origin: log.name, witnesses: await Promise.all(witnesses.map((w) => cosignatureVerifier(p, w))), quorum };
 }
 
 export class HttpGatekeeperClient implements GatekeeperClient {
   private readonly labKeys = new Map<string, Promise<Uint8Array>>();
+  private readonly policies = new WeakMap<CampaignManifest, Promise<TrustPolicy>>();
 
   constructor(
     private readonly base: string,
@@ -70,8 +63,8 @@ export class HttpGatekeeperClient implements GatekeeperClient {
     } catch {
       throw new WorkstationError('gatekeeper-unreachable', "The lab's gatekeeper cannot be reached. Check your connection and try again; nothing you typed is lost.");
     }
-    const json = await response.json().catch(() => undefined);
-    if (response.status >= 500 && !ErrorBody.safeParse(json).success) {
+    const json: unknown = await response.json().catch(() => undefined);
+    if (response.status >= 500 || json === undefined) {
       throw new WorkstationError('gatekeeper-unreachable', `The lab's gatekeeper answered with an error (HTTP ${response.status}). Try again in a moment.`);
     }
     return { status: response.status, json };
@@ -91,17 +84,30 @@ export class HttpGatekeeperClient implements GatekeeperClient {
     return key;
   }
 
+  private policyFor(manifest: CampaignManifest): Promise<TrustPolicy> {
+    let policy = this.policies.get(manifest);
+    if (policy === undefined) this.policies.set(manifest, (policy = trustPolicy(this.p, manifest)));
+    return policy;
+  }
+
   async releaseKey(assignment: Assignment, device: DeviceKeys, manifest: CampaignManifest): Promise<Uint8Array> {
+    const policy = await this.policyFor(manifest);
     const request = await signReleaseRequest(this.p, device, assignment, this.now());
     const { status, json } = await this.call('POST', '/v1/release', request);
-    if (status !== 200) {
-      const error = ErrorBody.safeParse(json);
-      const { code, message } = error.success ? error.data.error : { code: `HTTP_${status}`, message: 'no reason given' };
-      if (code === 'ASSIGNMENT_EXPIRED') throw new WorkstationError('lease-expired', `The lab refused the key because the lease has ended (${message}).`);
-      throw new WorkstationError('key-refused', `${code}: ${message}`);
+    try {
+      return await openReleaseResponse(this.p, status, json, request, device.kex, policy);
+    } catch (err) {
+      if (err instanceof ReleaseDenied) throw new WorkstationError(denialKind(err.denyCode), `The lab refused the key (${err.denyCode}): ${err.message.replace(/^release denied \([^)]*\): /, '')}. The refusal is on the lab's log.`);
+      if (err instanceof KeyholeError && err.code === 'UNAVAILABLE') throw new WorkstationError('gatekeeper-unreachable', `The lab's gatekeeper could not log the request, so no key was released (${err.message}). Try again.`);
+      if (err instanceof KeyholeError) {
+        throw new WorkstationError('proof-invalid', `No log, no key: the gatekeeper's answer is not provably on its transparency log (${err.code}: ${err.message}). The item stays sealed; report this to the lab.`);
+      }
+      throw err;
     }
-    const answer = ReleaseAnswer.safeParse(json);
-    if (!answer.success) throw new WorkstationError('proof-invalid', 'The lab answered without a log proof, so the key was not opened: no log, no key.');
-    return checkedGrant(this.p, answer.data, request, device, manifest);
+  }
+
+  async recordSubmission(label: SealedLabel): Promise<void> {
+    const { status, json } = await this.call('POST', '/v1/submit', label);
+    if (status !== 200) throw new WorkstationError('refused', `The gatekeeper did not record the submission (HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}).`);
   }
 }

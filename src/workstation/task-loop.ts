@@ -121,7 +121,10 @@ export async function submitLabel(w: Workbench, item: Pick<OpenedItem, 'campaign
     w.device.signer,
   );
   plaintext.fill(0);
-  return w.hub.submit(a.lab, a.campaign, a.lease, sealed);
+  const receipt = await w.hub.submit(a.lab, a.campaign, a.lease, sealed);
+  // The receipt lowers the open exposure at the lab. The label is already safe at the hub, so a failure here is not the annotator's problem: the release then stays counted until its lease ends.
+  await w.gatekeeper.recordSubmission(sealed).catch(() => undefined);
+  return receipt;
 }
 
 export async function skipLease(w: Workbench, grant: LeaseGrant, reason: SkipReason): Promise<void> {
