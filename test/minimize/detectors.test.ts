@@ -14,7 +14,7 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
   },
   phone: {
     positive: [['call me on +44 20 7946 0958 please', '+44 20 7946 0958'], ['my number is (212) 555-1234', '(212) 555-1234'], ['Tel: 0490 75 40 81', '0490 75 40 81']],
-    negative: ['released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40'],
+    negative: ['When: 2000-04-16 11:34:35', 'delivered to 975 3968 Bay Street', 'my driver\'s license number is 2270-66-1551', 'released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40'],
   },
   payment_card: {
     positive: [['card 4539 1488 0343 6467 declined', '4539 1488 0343 6467'], ['amex 378282246310005', '378282246310005']],
@@ -30,19 +30,29 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
   },
   ip_address: {
     positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4']],
-    negative: ['version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],
+    negative: ['Human: hi\n\nAssistant: at 10:30', 'version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],
   },
   date_of_birth: {
     positive: [['I was born on March 5, 1980 in Ohio', 'March 5, 1980'], ['DOB: 1980-03-05', '1980-03-05']],
     negative: ['the meeting is on March 5, 1980', 'released 2021-03-04'],
   },
   street_address: {
-    positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31']],
+    positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31'], ['meet at 62573 103 Cassidy Street today', '62573 103 Cassidy Street']],
     negative: ['chapter 12 of the book', 'We walked down the street for 3 hours'],
   },
   person: {
-    positive: [['Say hi to Maria Lopez.', 'Maria Lopez'], ['Please ask Dr. Okonkwo about it', 'Okonkwo'], ['my name is Szabina Gelencsér', 'Szabina Gelencsér']],
-    negative: ['Abraham Lincoln was president', 'Albert Einstein said so', 'The United States', 'On Monday we met'],
+    positive: [['Say hi to Maria Lopez.', 'Maria Lopez'], ['Please ask Dr. Okonkwo about it', 'Okonkwo'], ['my name is Szabina Gelencsér', 'Szabina Gelencsér'],
+      ['Then Mathias Kowalczyk arrived', 'Mathias Kowalczyk'],
+      ['It was written by Ingrid Johansson', 'Ingrid Johansson'],
+      ['Scott is a very sympathetic person', 'Scott'],
+      ['What is your last name? Magnússon', 'Magnússon'],
+      ['Hello Anouk van Dijk', 'Anouk van Dijk'],
+    ],
+    negative: [
+      'Abraham Lincoln was president', 'Albert Einstein said so', 'The United States', 'On Monday we met',
+      'Will you help me?', 'Grace is a virtue', 'I asked Siri about it', 'She studied at Joseph Academy', 'We hiked Dora Creek',
+      'The NASA team met', 'Entertainment Weekly listed it',
+    ],
   },
   credential_url: {
     positive: [['fetch https://bob:hunter22@git.acme.io/repo', 'https://bob:hunter22@git.acme.io'], ['postgres://app:S3cr3tPw@db.internal:5432/prod', 'postgres://app:S3cr3tPw@db.internal:5432']],
@@ -57,6 +67,9 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       ['SLACK_API_TOKEN=xoxb-893582989554-899326518131-JRHeVv1o9Cf99fwDpuortR2D', 'xoxb-893582989554-899326518131-JRHeVv1o9Cf99fwDpuortR2D'],
       ['the password is "centipede" ok', 'centipede'],
       ['API_KEY = "951bc382db9abad29c68634761dd6e19"', '951bc382db9abad29c68634761dd6e19'],
+      ['CODECLIMATE_REPO_TOKEN=d37a8b9e09642cb73cfcf4e1284815fc3d6a55a7714110187ac59856ae4ab5ad', 'd37a8b9e09642cb73cfcf4e1284815fc3d6a55a7714110187ac59856ae4ab5ad'],
+      ['  HEROKU_API_KEY: c55dbac4-e0e8-4a06-b892-75cac2387ce5', 'c55dbac4-e0e8-4a06-b892-75cac2387ce5'],
+      ['VAULT_TOKEN="s.Z4bTMtngfLeQ18AqVoBBkUAOD1"', 's.Z4bTMtngfLeQ18AqVoBBkUAOD1'],
     ],
     negative: [
       'commit 3b335d612137949d2f21fcc6c8c8164db7603227 fixed it',
@@ -65,6 +78,10 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       'password = process.env.DB_PASSWORD',
       'the password is incorrect',
       'api_key: <YOUR_API_KEY>',
+      'licenseKey=a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8NRAL',
+      'okta_api_token: 000000000000000000000000000000000000000000aa',
+      'passwordLabel:"Password:"',
+      "echo 'password = '.$p['config']['daemon_password'];",
     ],
   },
 };

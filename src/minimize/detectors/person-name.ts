@@ -10,7 +10,7 @@
  * scan is Set lookups on the few capitalised words a text has.
  */
 import { AMBIGUOUS_GIVEN_NAMES, FAMOUS_PEOPLE, FIRST_NAMES, NOT_NAME_WORDS, PLACE_OR_ORG_WORDS, SURNAMES, SURNAME_ENDING } from './name-lists.js';
-import { before, type Detector, type Finding } from './detector.js';
+import type { Detector, Finding } from './detector.js';
 
 // Latin, Latin-1, Latin Extended-A/B, Greek and Cyrillic capitals (with some lower-case letters of
 // the mixed blocks, which `isCapitalised` rejects).
@@ -18,10 +18,40 @@ const CAPITAL_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F\u0386-\u03AB\u
 const WORD_BEFORE = /[\p{L}\p{N}_@.\/\\#$%&*+=-]/u;
 const PARTICLE = /^[ \t]+(?:(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|ten|ter|bin|ibn|al|el|y)[ \t]+)*$/;
 const INITIAL = /^\p{Lu}$/u;
-const HONORIFIC = /(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|madam|mister|señor|señora|senor|senora|sr|sra|herr|frau|monsieur|madame|mme|mlle|signor|signora|rev|fr|uncle|aunt|auntie|grandma|grandpa)\.?\s+)$/;
-const INTRO = /(?:\bmy name is|\bname's|\bname is|\bname\??:?|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bhey|\bthanks|\bthank you|\bask|\btell|\bcontact|\bmeet|\bmet|\bcc|\bsigned|\bregards,?|\bsincerely,?|\bcheers,?|\bwritten by|\bdirected by|\bproduced by|\blisted by|\bby|\bsaid|\bsays|\basked|\btold|\bwith|\bunder|\bfrom|\bto|\bmy (?:wife|husband|son|daughter|kid|child|friend|boss|colleague|brother|sister|mother|father|mom|dad|neighbou?r|partner)|\bproducer|\bsongwriter|\bsinger|\bauthor|\bwriter|\bactor|\bactress)\s*$/;
+const HONORIFICS: ReadonlySet<string> = new Set(
+  'mr mrs ms miss mx dr prof professor sir dame madam mister señor señora senor senora sr sra herr frau monsieur madame mme mlle signor signora rev fr uncle aunt auntie grandma grandpa'.split(' '),
+);
+// The word (or two words) right before a run that introduce a person: "my name is", "Dear",
+// "Name:", "said", "by", "my kid". Looked up by walking back from the run, not by a regex anchored
+// at the end of a context string (which V8 would try at every offset).
+const CUES: ReadonlySet<string> = new Set(
+  `name name's named called dear hi hello hey thanks ask tell contact meet met cc signed regards sincerely cheers by said says
+asked told with under from to producer songwriter singer author writer actor actress wife husband son daughter kid child
+friend boss colleague brother sister mother father mom dad neighbor neighbour partner am i'm is`.split(/\s+/),
+);
 // After a name: verbs and phrases that only people do ("X said", "X lives at").
 const PERSON_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|asked|told|shouted|replied|wrote|lives|lived|works|worked|is from|was born|will be|from\b)|:\s*["“])/;
+
+/** The lower-cased word before `index`, skipping spaces and the punctuation of "Name:", "Dr.", "Hi,". */
+function wordBefore(text: string, index: number): { word: string; start: number } {
+  let end = index;
+  while (end > 0 && ' \t\n:.,?'.includes(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && /[\p{L}'’]/u.test(text[start - 1]!)) start--;
+  return { word: text.slice(start, end).toLowerCase(), start };
+}
+
+function cuedBefore(text: string, index: number): { honorific: boolean; cued: boolean } {
+  const previous = wordBefore(text, index);
+  if (previous.word === '') return { honorific: false, cued: false };
+  if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true };
+  // "I am" and "this is" are cues only as a pair; "is" alone ("Who is Maria") is not.
+  if (previous.word === 'am' || previous.word === 'is') {
+    const pair = wordBefore(text, previous.start).word;
+    return { honorific: false, cued: pair === 'i' || pair === 'name' || pair === 'this' };
+  }
+  return { honorific: false, cued: CUES.has(previous.word) };
+}
 
 interface Word {
   readonly text: string;
@@ -89,22 +119,24 @@ function nextWord(text: string, index: number): string {
 function classify(text: string, words: Word[]): string | null {
   const first = words[0]!;
   const last = words.at(-1)!;
+  if (words.length > 4) return null;
+  const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
+  const { honorific, cued } = cuedBefore(text, first.start);
+  // Most capitalised runs are sentence starts and titles: without lexicon evidence or an
+  // honorific they are done before any context is examined.
+  if (!evidence && !honorific) return null;
   const value = text.slice(first.start, last.end).toLowerCase();
   if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
-  const context = before(text, first.start, 40);
-  const honorific = HONORIFIC.test(context);
   if (honorific) return 'person.honorific';
-  const cued = INTRO.test(context) || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
+  const introduced = cued || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
   if (words.length >= 2) {
-    if (words.length > 4) return null;
     if (isGiven(first)) return 'person.given-name';
-    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || cued)) return 'person.given-name';
+    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || introduced)) return 'person.given-name';
     if (isSurname(last) && !NOT_NAME_WORDS.has(first.lower)) return 'person.surname';
-    return cued && words.every((w) => isGiven(w) || isSurname(w) || !FIRST_NAMES.has(w.lower)) && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
+    return introduced && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
   }
   if (isGiven(first)) return 'person.given-name';
-  if (cued && (FIRST_NAMES.has(first.lower) || isSurname(first))) return 'person.context';
-  return null;
+  return introduced ? 'person.context' : null;
 }
 
 export const personNameDetector: Detector = {

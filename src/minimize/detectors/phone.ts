@@ -21,6 +21,11 @@ const NOT_PHONE = [
   /^\(?\d+\.\d+\)?$/, // paper ids such as 1706.03762
 ];
 
+// Digit groups that belong to something else: a time after a date ("2000-04-16 11:34"), a house
+// number before a street name ("975 3968 Bay Street"), or an id named just before it.
+const FOLLOWED_BY_TIME_OR_STREET = /^(?::\d|[ \t]+(?:\p{Lu}\p{Ll}|rue\b|ul\.|[a-z]+ (?:street|st|avenue|ave|road|rd)\b))/u;
+const OTHER_ID_CONTEXT = /(?:licen[cs]e|passport|account|acct|order|invoice|zip|postal|post ?code|iban|routing|serial|tracking)\b[^\n]{0,20}$/;
+
 function digitsOf(value: string): string {
   return value.replace(/(?:x|ext\.?)\s?\d+$/, '').replace(/\D/g, '');
 }
@@ -48,7 +53,11 @@ export const phoneDetector: Detector = {
     return regexFindings(
       text,
       CANDIDATE,
-      (m) => (isPhone(m[0], before(text, m.index, 40)) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone' } : null),
+      (m) => {
+        const context = before(text, m.index, 40);
+        if (!m[0].startsWith('+') && (FOLLOWED_BY_TIME_OR_STREET.test(text.slice(m.index + m[0].length, m.index + m[0].length + 24)) || OTHER_ID_CONTEXT.test(context))) return null;
+        return isPhone(m[0], context) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone' } : null;
+      },
       'phone',
     );
   },

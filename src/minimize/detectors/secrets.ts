@@ -8,8 +8,9 @@ import { SECRET_PATTERNS } from './secret-patterns.js';
 import { regexFindings, type Detector, type Finding } from './detector.js';
 
 const KEY_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|priv[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|license[_-]?key|key|sid|login|session)[\w.-]*`;
+// The value is either quoted (up to the closing quote) or bare (up to whitespace or a separator).
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<name>${KEY_NAME})["']?\s*(?:=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?:(?!\k<q>)[^\s,;)}\]])+|(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60]))\k<q>`,
+  String.raw`(?<name>${KEY_NAME})["']?\s*(?:=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60])|(?<!["'\x60])[^\s"'\x60,;)}\]]+)\k<q>`,
   'gi',
 );
 const XML_ASSIGNMENT = /key="(?<name>[^"]*(?:password|secret|token|apikey|api_key)[^"]*)"\s+value="(?<value>[^"]{1,200})"/gi;
@@ -19,6 +20,25 @@ const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|
 // Cheap test that some credential-like name is followed by an assignment, before the full scan.
 const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session)[\w.-]*["']?\s*(?:=>|:=|[:=]|\s["'])|value="/i;
 const COMMON_WORD_VALUE = /^[a-z]{1,12}$/;
+// Names of UI strings and code expressions, not stored credentials ("passwordLabel", "$p['pw']").
+const UI_STRING_NAME = /(?:label|text|title|prompt|placeholder|hint|message|msg|field|input)$/i;
+const CODE_EXPRESSION = /\$\w|\[['"]|^['"]?\.|^\W*(?:password|secret|token|key)\W*$/i;
+
+/**
+ * Documentation values: alphabet or digit walks ("a1b2c3d4…", "ABCDEFGHIJKL", "123456") and
+ * one-character fill ("0000…aa"). Real generated keys almost never have them.
+ */
+export function looksLikeFiller(value: string): boolean {
+  let walk = 0;
+  for (let i = 0; i + 2 < value.length; i++) {
+    const a = value.charCodeAt(i);
+    if (Math.abs(value.charCodeAt(i + 1) - a) === 1 || Math.abs(value.charCodeAt(i + 2) - a) === 1) walk++;
+  }
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const mostCommon = Math.max(...counts.values());
+  return walk / Math.max(1, value.length - 2) > 0.5 || mostCommon / value.length >= 0.6 || /abcdefgh|ABCDEFGH|12345678/.test(value);
+}
 
 function entropy(value: string): number {
   const counts = new Map<string, number>();
@@ -42,7 +62,7 @@ function isPasswordName(name: string): boolean {
 function assignmentFindings(text: string): Finding[] {
   const out: Finding[] = [];
   const consider = (m: RegExpExecArray, name: string, value: string, strong: boolean): void => {
-    if (value.length < 3 || PLACEHOLDER.test(value)) return;
+    if (value.length < 3 || PLACEHOLDER.test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
     const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
     if (!accept) return;
     const start = m.index + m[0].lastIndexOf(value);

@@ -14,7 +14,8 @@ const UNIT = '(?:,?\\s*(?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|Fl\\.?
 const TAIL = `(?:,?\\s*\\n?\\s*${WORD}(?:\\s${WORD}){0,2},?\\s*\\n?\\s*,?\\s*[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?)?`;
 const ADDRESS = new RegExp(
   [
-    `\\b\\d{1,6}[A-Za-z]?\\s+(?:${WORD}\\s+){0,4}${STREET_TYPE}(?![\\p{L}])${UNIT}?${TAIL}`,
+    // A building or postcode number may precede the house number ("62573 103 Cassidy Street").
+    `\\b\\d{1,6}[A-Za-z]?\\s+(?:\\d{1,6}[ \\t]+)?(?:${WORD}\\s+){0,4}${STREET_TYPE}(?![\\p{L}])${UNIT}?${TAIL}`,
     `\\b(?:${WORD}[ \\t]+){0,3}(?:${EURO_STREET})[ \\t]+\\d{1,5}[A-Za-z]?(?:\\s*[/-]\\s*\\d{1,5})?\\b${UNIT}?`,
     `\\b${EURO_PREFIX}\\s+(?:(?:d[aeiou]s?|de la|del|di|du|de)\\s+)?(?:${WORD}\\s+){0,3}\\d{1,5}\\b${UNIT}?`,
     '\\b(?:PSC|Unit|USNS|USS|USCGC)\\s+\\d{3,5},?\\s+Box\\s+\\d{3,5}(?:\\s*\\n?\\s*(?:APO|FPO|DPO)\\s+A[AEP]\\s+\\d{5})?',
