@@ -96,7 +96,7 @@ eachBackend('BAD_SIGNATURE (forged), STALE, REPLAY', {}, async (h) => {
   const d = await h.device('ann-1');
   const good = await h.request(d, await h.assign(d, 0));
   const sig = fromBase64Url(good.sig);
-  sig[5] ^= 1;
+  sig[5] = sig[5]! ^ 1;
   await expectDenied(h, d, { ...good, sig: toBase64Url(sig) }, 'BAD_SIGNATURE');
   await release(h, d, good);
   await expectDenied(h, d, good, 'REPLAY');

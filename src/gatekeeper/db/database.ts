@@ -42,10 +42,13 @@ const pgTypes = {
 
 function openSqlite(path: string): Kysely<GatekeeperTables> {
   const database = new BetterSqlite3(path);
-  // WAL + synchronous=FULL: a committed reservation or shred survives power loss, not only kill -9;
-  // the key-release path must never forget that it handed out a key or destroyed one.
+  // WAL + synchronous=NORMAL: a commit survives a process crash (kill -9), and a power loss can
+  // only drop the last commits, never corrupt. FULL would fsync every commit and cap releases at
+  // the disk's fsync rate, on one connection. What must survive power loss is the audit log, and
+  // it is fsynced before any key leaves; what a power loss could drop here (the newest
+  // reservations and nonces) is documented in docs/GATEKEEPER.md §Durability.
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   return new Kysely<GatekeeperTables>({ dialect: new SqliteDialect({ database }) });
