@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerMinimizeCommand } from './minimize-command.js';
 import { registerLogCommands } from './log-commands.js';
 import { registerHubCommands } from './hub-commands.js';
+import { registerGatekeeperCommands } from './gatekeeper-commands.js';
 
 const program = new Command();
 program
@@ -14,6 +15,7 @@ program
 registerMinimizeCommand(program);
 registerLogCommands(program);
 registerHubCommands(program);
+registerGatekeeperCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
