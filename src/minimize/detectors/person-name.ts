@@ -168,12 +168,19 @@ export function linkedNameDetector(knownNames: readonly string[]): Detector | un
   }
   if (tokens.size === 0) return undefined;
   const escaped = [...tokens].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_@.])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_@])`, 'gu');
+  // Literal alternatives first so V8 can skip ahead; the word boundary before is checked in JS
+  // (a leading Unicode lookbehind would be tried at every offset of every message).
+  const pattern = new RegExp(`(?:${escaped.join('|')})(?![\\p{L}\\p{N}_@])`, 'gu');
   return {
     id: 'person',
     entity: 'person',
     find(text) {
-      return [...text.matchAll(pattern)].map((m) => ({ start: m.index, end: m.index + m[0].length, entity: 'person' as const, ruleId: 'person.linked' }));
+      const out: Finding[] = [];
+      for (const m of text.matchAll(pattern)) {
+        if (m.index > 0 && WORD_BEFORE.test(text[m.index - 1]!)) continue;
+        out.push({ start: m.index, end: m.index + m[0].length, entity: 'person', ruleId: 'person.linked' });
+      }
+      return out;
     },
   };
 }
