@@ -80,7 +80,10 @@ export async function openHubDatabase(location: string, options: OpenDatabaseOpt
   } else {
     return fail('BAD_FORMAT', '--db must be sqlite:PATH or postgres://user@host/database');
   }
-  const migrator = new Migrator({ db, provider: hubMigrations(dialect) });
+  // Kysely looks for its migration tables in any schema unless told which one; name ours, so another
+  // schema in the same database (another hub, another test run) is never mistaken for this one.
+  const schema = dialect === 'postgres' ? (options.pgSchema ?? 'public') : undefined;
+  const migrator = new Migrator({ db, provider: hubMigrations(dialect), ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
     await db.destroy();
