@@ -46,6 +46,8 @@ export class AnnotatorActivity {
   readonly devices = new Set<string>();
   /** "campaign\0item" -> releases of that item to this annotator */
   readonly itemReleases = new Map<string, number>();
+  /** The latest release went to a device this annotator had not used before (and it had used another). */
+  switchedDevice = false;
   /** The numeric tail of the latest released item id and how long the +1 run is. */
   scan: { prefix: string; n: number; run: number; from: number[] } | undefined;
 
@@ -150,6 +152,7 @@ export class ActivityState {
     } else if (r.kind === 'release' && r.decision === 'allow') {
       a.releases++;
       a.releaseTimes.add(t);
+      a.switchedDevice = event.device !== undefined && a.devices.size > 0 && !a.devices.has(event.device);
       if (event.device !== undefined) {
         a.devices.add(event.device);
         this.devices.get(event.device)!.releases++;

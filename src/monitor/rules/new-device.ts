@@ -12,7 +12,7 @@ export const newDevice = defineRule({
   onRecord(e, state) {
     if (e.record.kind !== 'release' || e.record.decision !== 'allow' || e.device === undefined) return undefined;
     const a = state.annotator(e.record.annotator);
-    if (!a || a.devices.size < 2 || state.devices.get(e.device)?.releases !== 1) return undefined;
-    return { entries: [e.index], offendingTimeMs: e.timeMs, dedupKey: `new-device|${e.device}`, message: `${e.record.annotator}: first release to device ${e.device.slice(0, 16)}…, device ${a.devices.size} of this annotator` };
+    if (!a?.switchedDevice) return undefined;
+    return { entries: [e.index], offendingTimeMs: e.timeMs, dedupKey: `new-device|${e.record.annotator}|${e.device}`, message: `${e.record.annotator}: first release to device ${e.device.slice(0, 16)}…, device ${a.devices.size} of this annotator` };
   },
 });

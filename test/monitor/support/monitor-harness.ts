@@ -25,8 +25,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startMonitor(log: WitnessedLog, config: unknown = {}, options: { suspender?: SuspensionClient; intervalMs?: number; dbName?: string; sinks?: AlertSink[] } = {}): Promise<Harness> {
-  const policy = await checkpointPolicy(p, log.logKey.verifierKey, log.witnesses.map((w) => w.verifierKey), 2);
+export async function startMonitor(log: Pick<WitnessedLog, 'dir' | 'url' | 'logKey' | 'witnesses'>, config: unknown = {}, options: { suspender?: SuspensionClient; intervalMs?: number; dbName?: string; sinks?: AlertSink[]; quorum?: number; url?: string } = {}): Promise<Harness> {
+  const policy = await checkpointPolicy(p, log.logKey.verifierKey, log.witnesses.map((w) => w.verifierKey), options.quorum ?? 2);
   const store = new MonitorStore(join(log.dir, options.dbName ?? 'monitor.sqlite'));
   const alerts: Alert[] = [];
   const errors: string[] = [];
@@ -35,7 +35,7 @@ export async function startMonitor(log: WitnessedLog, config: unknown = {}, opti
   };
   const monitor = Monitor.open({
     p,
-    reader: new BoundedHttpReader(log.url),
+    reader: new BoundedHttpReader(options.url ?? log.url),
     policy,
     config: parseMonitorConfig(config),
     store,
