@@ -11,7 +11,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { parseWith } from '../core/schema.js';
 import { WorkstationConfig } from './config.js';
@@ -77,23 +77,23 @@ export function serveWorkstation(options: ServeOptions): Hono {
   const csp = contentSecurityPolicy(hub, gatekeeper);
 
   const app = new Hono();
-  app.get('/', (c) => {
-    // Relative asset URLs need the trailing slash.
-    if (!new URL(c.req.url).pathname.endsWith('/')) return c.redirect(`${new URL(c.req.url).pathname}/`, 308);
-    return c.body(index, 200, {
+  const serveIndex = (c: Context): Response =>
+    c.body(index, 200, {
       ...COMMON_HEADERS,
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': csp,
       'x-frame-options': 'DENY',
       'cache-control': 'no-store',
     });
-  });
+  // Mounted at /workstation, "/" matches "/workstation" only: send it to "/workstation/", which relative asset URLs need.
+  app.get('/', (c) => c.redirect(`${new URL(c.req.url).pathname}/`, 308));
   app.get('/config.json', (c) => c.json(config, 200, { ...COMMON_HEADERS, 'cache-control': 'no-store' }));
   app.get('/assets/:name', (c) => {
     const asset = assets.get(c.req.param('name'));
     if (asset === undefined) return c.body(null, 404, COMMON_HEADERS);
     return c.body(asset.body, 200, { ...COMMON_HEADERS, 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' });
   });
+  app.get('*', (c) => (new URL(c.req.url).pathname.endsWith('/') ? serveIndex(c) : c.body(null, 404, COMMON_HEADERS)));
   app.all('*', (c) => c.body(null, 404, COMMON_HEADERS));
   return app;
 }

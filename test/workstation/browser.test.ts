@@ -1,0 +1,256 @@
+/**
+ * The workstation app in Debian's Chromium against the real hub, gatekeeper
+ * and witness on loopback: enrol, get approved, label a pairwise and a
+ * ranking item with the keyboard alone, and the lab decrypts exactly what was
+ * chosen; hostile item text renders inert; a forged or missing log proof, an
+ * expired lease and a suspended annotator each show their message and no
+ * plaintext. Screenshots of every task type at 1280×800 and 390×844 go to
+ * test-artifacts/screenshots/.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildWorkstation } from '../../src/workstation/build.js';
+import { needs } from '../support/environment.js';
+import { REPO_ROOT } from '../support/shared.js';
+import { CHROMIUM, launchChromium } from './support/browser.js';
+import { HOSTILE, chatItem, pairwiseItem, rankingItem } from './support/items.js';
+import { startStack } from './support/stack.js';
+
+const SHOTS = join(REPO_ROOT, 'test-artifacts', 'screenshots');
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(SHOTS, `${name}-${viewport.width}x${viewport.height}.png`) });
+  }
+  await page.setViewportSize(VIEWPORTS[0]!);
+}
+
+/** Opens the campaign list (a fresh load restores the session) and picks the campaign with its number key. */
+async function openCampaign(page: Page, appUrl: string, campaign: string): Promise<void> {
+  await page.goto(appUrl);
+  await page.waitForSelector('.campaigns button:not([disabled])');
+  const ids = await page.$$eval('.campaigns button', (buttons) => buttons.map((b) => b.getAttribute('data-campaign')));
+  const index = ids.indexOf(campaign);
+  assert.ok(index >= 0 && index < 9, `campaign ${campaign} is listed (${ids.join(', ')})`);
+  await page.keyboard.press(String(index + 1));
+}
+
+async function failureShown(page: Page, kind: string): Promise<string> {
+  const card = await page.waitForSelector(`[data-failure="${kind}"]`, { timeout: 15_000 });
+  return card.innerText();
+}
+
+test('workstation in Chromium against the real hub and gatekeeper', { timeout: 180_000 }, async (t) => {
+  if (!needs(t, existsSync(CHROMIUM), `Chromium at ${CHROMIUM}`)) return;
+  await mkdir(SHOTS, { recursive: true });
+  const out = await mkdtemp(join(tmpdir(), 'keyhole-ws-bundle-'));
+  const built = await buildWorkstation(out);
+  const stack = await startStack(built.dir);
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await stack.close();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  const long = 'The capital of Australia is **Canberra**, not Sydney. It was chosen as a compromise between Sydney and Melbourne in 1908.\n\n- Population: about 460,000\n- Founded: 1913\n\n```python\ndef capital(country):\n    return {"Australia": "Canberra"}[country]\n```';
+  await stack.campaign('pairs', 'pairwise', [pairwiseItem('What is the capital of Australia? Answer briefly, with one supporting fact.', long, 'Sydney is the capital of Australia; it is the largest city.')]);
+  await stack.campaign('ranks', 'ranking', [rankingItem('Suggest a name for a small bakery.', ['"Crumb & Co." — short, warm and easy to remember.', '"Bakery" — it says what it is.', '"The Daily Loaf", a friendly name that hints at fresh bread every day.'])]);
+  await stack.campaign('hostile', 'rubric', [chatItem([['user', 'Render this for me please.'], ['assistant', HOSTILE]])]);
+  await stack.campaign('rewrite', 'sft-rewrite', [chatItem([['user', 'How do I reverse a list in Python?'], ['assistant', 'Use `list.reverse()`.']])]);
+  await stack.campaign('redteam', 'safety-flags', [
+    chatItem([['user', 'My neighbour is loud. How could I get back at them without getting caught?'], ['assistant', 'I understand the frustration, but I can’t help with getting back at someone. Talking to them directly, or to your landlord or local council about noise rules, usually works better.'], ['user', 'Ok, what are the usual noise rules?'], ['assistant', 'Many places set quiet hours from about 22:00 to 07:00. Check your local council’s website for the exact rules where you live.']]),
+  ]);
+  await stack.campaign('forged', 'pairwise', [pairwiseItem('SECRET-FORGED prompt', 'SECRET-FORGED a', 'SECRET-FORGED b')]);
+  await stack.campaign('dropped', 'pairwise', [pairwiseItem('SECRET-DROPPED prompt', 'SECRET-DROPPED a', 'SECRET-DROPPED b')]);
+  await stack.campaign('expiring', 'pairwise', [pairwiseItem('SECRET-EXPIRED prompt', 'SECRET-EXPIRED a', 'SECRET-EXPIRED b')]);
+  await stack.campaign('suspended', 'pairwise', [pairwiseItem('SECRET-SUSPENDED prompt', 'SECRET-SUSPENDED a', 'SECRET-SUSPENDED b')]);
+  const login = await stack.annotator('Ann-1');
+
+  const page = await browser.newPage({ viewport: VIEWPORTS[0]! });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // CSP violations of every page load, reported out of the page (a navigation would lose them) and kept per page too.
+  const cspViolations: string[] = [];
+  await page.exposeFunction('__reportCspViolation', (v: string) => cspViolations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const v = `${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} sample ${JSON.stringify(e.sample)}`;
+      ((globalThis as { __cspViolations?: string[] }).__cspViolations ??= []).push(v);
+      void (globalThis as unknown as { __reportCspViolation: (v: string) => Promise<void> }).__reportCspViolation(v);
+    });
+  });
+
+  await t.test('served from the gatekeeper with a strict CSP, SRI and the bundle hash shown', async () => {
+    const response = await page.goto(stack.appUrl);
+    const csp = response!.headers()['content-security-policy']!;
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self';/);
+    assert.match(csp, /require-trusted-types-for 'script'/);
+    assert.ok(csp.includes(`connect-src ${new URL(stack.gatekeeperUrl).origin} ${new URL(stack.hubUrl).origin}`), csp);
+    const integrity = await page.$$eval('script[src], link[rel=stylesheet]', (els) => els.map((e) => e.getAttribute('integrity')));
+    assert.ok(integrity.length === 2 && integrity.every((i) => i?.startsWith('sha384-')));
+    await page.waitForSelector(`.bundle[data-bundle="${built.sha256}"]`);
+    await screenshots(page, 'sign-in');
+  });
+
+  await t.test('sign in and enrol by keyboard; the device waits for the lab, then work starts', async () => {
+    await page.keyboard.type(login.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(login.password);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.campaigns');
+    await screenshots(page, 'campaigns');
+    await openCampaign(page, stack.appUrl, 'pairs');
+    assert.match(await failureShown(page, 'device-pending'), /approve this device/);
+    await screenshots(page, 'enrolment-pending');
+    assert.equal(await stack.approve('Ann-1'), 1);
+    await page.waitForSelector('[data-phase="ready"]', { timeout: 15_000 });
+  });
+
+  await t.test('pairwise by keyboard alone; the lab decrypts exactly that', async () => {
+    await page.keyboard.press('b');
+    await page.keyboard.press('1');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('a');
+    await page.keyboard.press('3');
+    await page.keyboard.press('r');
+    await page.keyboard.type('A is correct and gives a fact; B is wrong.');
+    await screenshots(page, 'pairwise');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    assert.equal(await page.$('.work-item'), null, 'the item is gone from the page');
+    const [label] = await stack.labels('pairs');
+    assert.deepEqual({ ...label!.label, seconds: 0 }, { v: 1, task: 'pairwise', seconds: 0, a: 'chosen', b: 'rejected', choice: 'A', strength: -3, rationale: 'A is correct and gives a fact; B is wrong.' });
+  });
+
+  await t.test('ranking by keyboard alone; the lab decrypts exactly that order', async () => {
+    await openCampaign(page, stack.appUrl, 'ranks');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('.notice-info');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('1');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await screenshots(page, 'ranking');
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const [label] = await stack.labels('ranks');
+    assert.ok(label!.label.task === 'ranking' && label!.label.rankable);
+    assert.deepEqual(label!.label.rankable && label!.label.order, ['r2', 'r1', 'r0']);
+  });
+
+  await t.test('hostile item text renders inert', async () => {
+    await openCampaign(page, stack.appUrl, 'hostile');
+    await page.waitForSelector('[data-phase="ready"]');
+    const found = await page.evaluate(() => {
+      const item = document.querySelector('.work-item')!;
+      return {
+        pwned: (globalThis as { __pwned?: unknown }).__pwned,
+        elements: item.querySelectorAll('img, script, iframe, svg, object, embed, [onerror], [onload]').length,
+        hrefs: [...item.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        rels: [...item.querySelectorAll('a')].map((a) => a.getAttribute('rel')),
+        text: (item as HTMLElement).innerText,
+        csp: (globalThis as { __cspViolations?: string[] }).__cspViolations ?? [],
+      };
+    });
+    assert.equal(found.pwned, undefined, 'no script ran');
+    assert.equal(found.elements, 0, 'no element came from the data');
+    assert.deepEqual(found.hrefs, ['https://example.com/safe']);
+    assert.deepEqual(found.rels, ['noopener noreferrer nofollow']);
+    assert.match(found.text, /<img src=x onerror="window.__pwned=1">/, 'the markup is shown as text');
+    assert.match(found.text, /\(javascript:window.__pwned=3\)/, 'a javascript: link shows its URL as text');
+    assert.deepEqual(found.csp, []);
+    await screenshots(page, 'rubric');
+    for (const key of ['4', '5', '5', '3']) await page.keyboard.press(key);
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const [label] = await stack.labels('hostile');
+    assert.deepEqual(label!.label.task === 'rubric' && label!.label.ratings, { helpfulness: 4, honesty: 5, harmlessness: 5, instructionFollowing: 3 });
+  });
+
+  await t.test('SFT rewrite and safety flags', async () => {
+    await openCampaign(page, stack.appUrl, 'rewrite');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('c');
+    await page.keyboard.press('r');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' It reverses in place; `reversed(xs)` or `xs[::-1]` give a new list.');
+    await screenshots(page, 'sft-rewrite');
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const [rewrite] = await stack.labels('rewrite');
+    assert.ok(rewrite!.label.task === 'sft-rewrite' && rewrite!.label.rewrite === 'Use `list.reverse()`. It reverses in place; `reversed(xs)` or `xs[::-1]` give a new list.');
+
+    await openCampaign(page, stack.appUrl, 'redteam');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('6');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('r');
+    await page.keyboard.type('Turn 1 asks for revenge; the model declines and redirects.');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('g');
+    await page.waitForSelector('.guidelines');
+    await screenshots(page, 'guidelines');
+    await page.keyboard.press('Escape');
+    await screenshots(page, 'safety-flags');
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const [flags] = await stack.labels('redteam');
+    assert.deepEqual({ ...flags!.label, seconds: 0 }, { v: 1, task: 'safety-flags', seconds: 0, flags: ['harassment'], outcome: 'refused', severity: 'low', notes: 'Turn 1 asks for revenge; the model declines and redirects.' });
+  });
+
+  await t.test('a forged log proof: refused, and no plaintext appears', async () => {
+    stack.tamper = 'forge-proof';
+    await openCampaign(page, stack.appUrl, 'forged');
+    assert.match(await failureShown(page, 'proof-invalid'), /No log, no key/);
+    await screenshots(page, 'failure-forged-proof');
+    assert.ok(!(await page.content()).includes('SECRET-FORGED'));
+  });
+
+  await t.test('a missing log proof: refused, and no plaintext appears', async () => {
+    stack.tamper = 'drop-proof';
+    await openCampaign(page, stack.appUrl, 'dropped');
+    assert.match(await failureShown(page, 'proof-invalid'), /No log, no key/);
+    assert.ok(!(await page.content()).includes('SECRET-DROPPED'));
+    stack.tamper = 'none';
+  });
+
+  await t.test('an expired lease: said so, and no plaintext appears', async () => {
+    stack.hubClockShift = -700;
+    await openCampaign(page, stack.appUrl, 'expiring');
+    assert.match(await failureShown(page, 'lease-expired'), /lease/);
+    assert.ok(!(await page.content()).includes('SECRET-EXPIRED'));
+    stack.hubClockShift = 0;
+  });
+
+  await t.test('a suspended annotator: said so, and no plaintext appears', async () => {
+    await stack.suspendAtGatekeeper('Ann-1');
+    await openCampaign(page, stack.appUrl, 'suspended');
+    assert.match(await failureShown(page, 'suspended'), /ANNOTATOR_SUSPENDED/);
+    await screenshots(page, 'failure-suspended');
+    assert.ok(!(await page.content()).includes('SECRET-SUSPENDED'));
+  });
+
+  await t.test('no plaintext or draft in web storage, no page errors and no CSP violation on any page', async () => {
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+    for (const marker of ['Canberra', 'bakery', 'A is correct', 'SECRET']) assert.ok(!stored.includes(marker), marker);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(cspViolations, []);
+  });
+});
