@@ -117,7 +117,6 @@ try {
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  console.log('TIMES', (globalThis as any).__t);
   const granted = statuses.get(200) ?? 0;
   const releasesPerSecond = granted / elapsed;
   latencies.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 /**
- * The signed deletion receipt of a shredded batch (docs/SPEC.gatekeeper.md §3):
+ * The signed deletion receipt of a shredded batch (docs/SPEC.md §11.3):
  *
  *   {"body": {"v":1,"lab","batch","campaign","keks":[ids, sorted],"time","log"}, "sig": bytes(64)}
  *   sig = Ed25519(lab signing key, "keyhole/v1 deletion-receipt" || 0x00 || JCS(body))

@@ -1,5 +1,5 @@
 /**
- * A monitor's signed suspension request (docs/SPEC.gatekeeper.md §4):
+ * A monitor's signed suspension request (docs/SPEC.md §11.5):
  *
  *   {"body": {"v":1,"monitor": id,"action":"suspend","target": target,"reason": text,"time","nonce": bytes(16)}, "sig": bytes(64)}
  *   sig = Ed25519(monitor key, "keyhole/v1 monitor-request" || 0x00 || JCS(body))

@@ -1,5 +1,5 @@
 /**
- * The root key in a file sealed by a passphrase (docs/SPEC.gatekeeper.md §1).
+ * The root key in a file sealed by a passphrase (docs/SPEC.md §11.1).
  * The file is JSON:
  *
  *   {"v":1,"format":"keyhole-gatekeeper-keystore",
