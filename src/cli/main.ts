@@ -5,6 +5,7 @@ import { registerMinimizeCommand } from './minimize-command.js';
 import { registerLogCommands } from './log-commands.js';
 import { registerHubCommands } from './hub-commands.js';
 import { registerGatekeeperCommands } from './gatekeeper-commands.js';
+import { registerMonitorCommands } from './monitor-commands.js';
 
 const program = new Command();
 program
@@ -16,6 +17,7 @@ registerMinimizeCommand(program);
 registerLogCommands(program);
 registerHubCommands(program);
 registerGatekeeperCommands(program);
+registerMonitorCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

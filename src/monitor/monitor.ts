@@ -19,7 +19,7 @@ import { TileNodeSource, type ObjectReader } from '../log/tile-reader.js';
 import { ActivityState, type ObservedRecord } from './activity/activity-state.js';
 import { alertFromRow, type Alert, type AlertSink } from './alerts/alert.js';
 import { AlertGate, dedupKeyOf } from './alerts/alert-gate.js';
-import { suspensionTargetFor, type SuspensionClient } from './alerts/suspension-client.js';
+import { suspensionTargetFor, type Suspender } from './alerts/suspension-client.js';
 import { Evaluator } from './evaluator.js';
 import { splitView } from './follower/checkpoint-ledger.js';
 import type { CheckpointPolicy, VerifiedCheckpoint } from './follower/checkpoint-policy.js';
@@ -37,7 +37,7 @@ export interface MonitorOptions {
   readonly config: MonitorConfig;
   readonly store: MonitorStore;
   readonly sinks: readonly AlertSink[];
-  readonly suspender?: SuspensionClient;
+  readonly suspender?: Suspender;
   readonly now?: () => number;
   /** Problems that are not alerts (log unreachable, a sink failing); never secrets. */
   readonly onError?: (message: string) => void;

@@ -47,6 +47,27 @@ export function suspensionTargetFor(subject: Subject): SuspensionTarget | undefi
   return undefined;
 }
 
+/** Anything that can suspend a target: one gatekeeper's client, or several asked together. */
+export interface Suspender {
+  suspend(target: SuspensionTarget, reason: string): Promise<SuspensionOutcome>;
+}
+
+/**
+ * Asks every gatekeeper (a lab may run one per region, all on one log); the
+ * suspension is done only when every one of them proved it logged it.
+ */
+export function suspendEverywhere(clients: readonly Suspender[]): Suspender {
+  if (clients.length === 1) return clients[0]!;
+  return {
+    async suspend(target, reason) {
+      const outcomes = await Promise.all(clients.map((c) => c.suspend(target, reason)));
+      const failed = outcomes.filter((o) => !o.ok);
+      const logIndex = outcomes.find((o) => o.logIndex !== undefined)?.logIndex;
+      return { target, ok: failed.length === 0, ...(logIndex !== undefined ? { logIndex } : {}), ...(failed.length > 0 ? { error: failed.map((o) => o.error).join('; ') } : {}) };
+    },
+  };
+}
+
 export interface SuspensionClientOptions {
   readonly p: Primitives;
   readonly gatekeeper: string;
@@ -57,7 +78,7 @@ export interface SuspensionClientOptions {
   readonly timeoutMs?: number;
 }
 
-export class SuspensionClient {
+export class SuspensionClient implements Suspender {
   private readonly url: URL;
 
   constructor(private readonly o: SuspensionClientOptions) {
