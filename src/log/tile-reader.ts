@@ -4,7 +4,7 @@
  * root of 2^r consecutive hashes of a level-L tile (c2sp.org/tlog-tiles §Merkle Tree).
  */
 import { fail } from '../core/errors.js';
-import { rootFromLeafHashes, type Hash, type NodeSource } from '../core/merkle.js';
+import { nodeHash, type Hash, type NodeSource } from '../core/merkle.js';
 import type { Primitives } from '../core/primitives.js';
 import { decodeEntryBundle, decodeHashTile } from '../core/tile-data.js';
 import { TILE_HEIGHT, TILE_WIDTH, entriesPath, partialTileSize, tilePath } from '../core/tile-paths.js';
@@ -28,6 +28,12 @@ export class HttpObjectReader implements ObjectReader {
 
 export class TileNodeSource implements NodeSource {
   private readonly cache = new Map<string, Hash[]>();
+  /**
+   * Interior nodes computed from tiles (levels not stored in any tile), so
+   * that proofs for many entries under one checkpoint share the work: a tile
+   * costs at most its 255 interior hashes once, not once per proof.
+   */
+  private readonly interior = new Map<string, Hash>();
 
   constructor(
     private readonly p: Primitives,
@@ -51,14 +57,20 @@ export class TileNodeSource implements NodeSource {
   }
 
   async node(level: number, index: number): Promise<Hash> {
-    const tileLevel = Math.floor(level / TILE_HEIGHT);
-    const width = 2 ** (level % TILE_HEIGHT);
-    const first = index * width;
-    const hashes = await this.tile(tileLevel, Math.floor(first / TILE_WIDTH));
-    const offset = first % TILE_WIDTH;
-    const slice = hashes.slice(offset, offset + width);
-    if (slice.length !== width) fail('TRUNCATED', `node ${level}/${index} is beyond tree size ${this.treeSize}`);
-    return width === 1 ? slice[0]! : rootFromLeafHashes(this.p, slice);
+    if (level % TILE_HEIGHT === 0) {
+      const hashes = await this.tile(level / TILE_HEIGHT, Math.floor(index / TILE_WIDTH));
+      const hash = hashes[index % TILE_WIDTH];
+      if (hash === undefined) fail('TRUNCATED', `node ${level}/${index} is beyond tree size ${this.treeSize}`);
+      return hash;
+    }
+    const key = `${level}/${index}`;
+    const hit = this.interior.get(key);
+    if (hit) return hit;
+    // RFC 6962 §2.1: an interior node is the hash of its two children.
+    const hash = await nodeHash(this.p, await this.node(level - 1, 2 * index), await this.node(level - 1, 2 * index + 1));
+    if (this.interior.size >= this.maxCachedTiles * 16) this.interior.delete(this.interior.keys().next().value!);
+    this.interior.set(key, hash);
+    return hash;
   }
 }
 
