@@ -6,6 +6,7 @@ import { registerLogCommands } from './log-commands.js';
 import { registerHubCommands } from './hub-commands.js';
 import { registerGatekeeperCommands } from './gatekeeper-commands.js';
 import { registerMonitorCommands } from './monitor-commands.js';
+import { registerCanaryCommands } from './canary-commands.js';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ registerLogCommands(program);
 registerHubCommands(program);
 registerGatekeeperCommands(program);
 registerMonitorCommands(program);
+registerCanaryCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

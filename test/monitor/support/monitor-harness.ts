@@ -12,7 +12,6 @@ import { checkpointPolicy } from '../../../src/monitor/follower/checkpoint-polic
 import { Monitor } from '../../../src/monitor/monitor.js';
 import { parseMonitorConfig } from '../../../src/monitor/monitor-config.js';
 import { MonitorStore } from '../../../src/monitor/store/monitor-store.js';
-import type { WitnessedLog } from './witnessed-log.js';
 
 export const DEADLINE_MS = 5_000;
 
@@ -25,7 +24,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startMonitor(log: Pick<WitnessedLog, 'dir' | 'url' | 'logKey' | 'witnesses'>, config: unknown = {}, options: { suspender?: SuspensionClient; intervalMs?: number; dbName?: string; sinks?: AlertSink[]; quorum?: number; url?: string } = {}): Promise<Harness> {
+/** The log to follow: where it is served and the keys of the trust policy (a WitnessedLog, or a gatekeeper's log). */
+export interface FollowedLog {
+  readonly dir: string;
+  readonly url: string;
+  readonly logKey: { readonly verifierKey: string };
+  readonly witnesses: readonly { readonly verifierKey: string }[];
+}
+
+export async function startMonitor(log: FollowedLog, config: unknown = {}, options: { suspender?: SuspensionClient; intervalMs?: number; dbName?: string; sinks?: AlertSink[]; quorum?: number; url?: string } = {}): Promise<Harness> {
   const policy = await checkpointPolicy(p, log.logKey.verifierKey, log.witnesses.map((w) => w.verifierKey), options.quorum ?? 2);
   const store = new MonitorStore(join(log.dir, options.dbName ?? 'monitor.sqlite'));
   const alerts: Alert[] = [];
