@@ -4,7 +4,9 @@
  * ranking item with the keyboard alone, and the lab decrypts exactly what was
  * chosen; hostile item text renders inert; a forged or missing log proof, an
  * expired lease and a suspended annotator each show their message and no
- * plaintext. Screenshots of every task type at 1280×800 and 390×844 go to
+ * plaintext; the device keys are non-extractable; the hub going away at
+ * submit or the lease ending before it loses nothing typed; skip takes a
+ * reason; a campaign naming another bundle cannot be opened. Screenshots of every task type at 1280×800 and 390×844 go to
  * test-artifacts/screenshots/.
  */
 import { test } from 'node:test';
@@ -36,14 +38,15 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(VIEWPORTS[0]!);
 }
 
-/** Opens the campaign list (a fresh load restores the session) and picks the campaign with its number key. */
+/** Opens the campaign list (a fresh load restores the session) and picks the campaign with its number key (1 to 9; later ones by click). */
 async function openCampaign(page: Page, appUrl: string, campaign: string): Promise<void> {
   await page.goto(appUrl);
   await page.waitForSelector('.campaigns button:not([disabled])');
   const ids = await page.$$eval('.campaigns button', (buttons) => buttons.map((b) => b.getAttribute('data-campaign')));
   const index = ids.indexOf(campaign);
-  assert.ok(index >= 0 && index < 9, `campaign ${campaign} is listed (${ids.join(', ')})`);
-  await page.keyboard.press(String(index + 1));
+  assert.ok(index >= 0, `campaign ${campaign} is listed (${ids.join(', ')})`);
+  if (index < 9) await page.keyboard.press(String(index + 1));
+  else await page.click(`.campaigns button[data-campaign="${campaign}"]`);
 }
 
 async function failureShown(page: Page, kind: string): Promise<string> {
@@ -72,6 +75,9 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 1
   await stack.campaign('redteam', 'safety-flags', [
     chatItem([['user', 'My neighbour is loud. How could I get back at them without getting caught?'], ['assistant', 'I understand the frustration, but I can’t help with getting back at someone. Talking to them directly, or to your landlord or local council about noise rules, usually works better.'], ['user', 'Ok, what are the usual noise rules?'], ['assistant', 'Many places set quiet hours from about 22:00 to 07:00. Check your local council’s website for the exact rules where you live.']]),
   ]);
+  await stack.campaign('outage', 'pairwise', [pairwiseItem('Is water wet?', 'Yes, in everyday usage.', 'No.')]);
+  await stack.campaign('late', 'pairwise', [pairwiseItem('Name a prime number.', '7', '8')]);
+  await stack.campaign('other-build', 'pairwise', [pairwiseItem('SECRET-OTHER-BUILD prompt', 'a', 'b')], { workstation: 'f'.repeat(64) });
   await stack.campaign('forged', 'pairwise', [pairwiseItem('SECRET-FORGED prompt', 'SECRET-FORGED a', 'SECRET-FORGED b')]);
   await stack.campaign('dropped', 'pairwise', [pairwiseItem('SECRET-DROPPED prompt', 'SECRET-DROPPED a', 'SECRET-DROPPED b')]);
   await stack.campaign('expiring', 'pairwise', [pairwiseItem('SECRET-EXPIRED prompt', 'SECRET-EXPIRED a', 'SECRET-EXPIRED b')]);
@@ -111,12 +117,42 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 1
     await page.keyboard.type(login.password);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.campaigns');
+    const otherBuild = await page.$eval('[data-campaign="other-build"]', (b) => ({ disabled: (b as HTMLButtonElement).disabled, text: (b as HTMLElement).innerText }));
+    assert.ok(otherBuild.disabled, 'a campaign that names another workstation bundle cannot be opened');
+    assert.match(otherBuild.text, /names another workstation build \(ffffffff…\)/);
     await screenshots(page, 'campaigns');
     await openCampaign(page, stack.appUrl, 'pairs');
     assert.match(await failureShown(page, 'device-pending'), /approve this device/);
     await screenshots(page, 'enrolment-pending');
     assert.equal(await stack.approve('Ann-1'), 1);
     await page.waitForSelector('[data-phase="ready"]', { timeout: 15_000 });
+  });
+
+  await t.test('the device keys are non-extractable CryptoKeys in IndexedDB', async () => {
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('keyhole-workstation');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const records = await new Promise<{ signing: CryptoKeyPair; kex: CryptoKeyPair }[]>((resolve, reject) => {
+        const all = db.transaction('devices').objectStore('devices').getAll();
+        all.onsuccess = () => resolve(all.result as { signing: CryptoKeyPair; kex: CryptoKeyPair }[]);
+        all.onerror = () => reject(all.error);
+      });
+      db.close();
+      return Promise.all(
+        records.map(async (r) => {
+          const keys = [r.signing.privateKey, r.kex.privateKey];
+          return {
+            types: keys.map((k) => k instanceof CryptoKey && `${k.algorithm.name}/${k.type}`),
+            extractable: keys.map((k) => k.extractable),
+            exportRefused: await Promise.all(keys.map((k) => crypto.subtle.exportKey('pkcs8', k).then(() => false, () => true))),
+          };
+        }),
+      );
+    });
+    assert.deepEqual(stored, [{ types: ['Ed25519/private', 'X25519/private'], extractable: [false, false], exportRefused: [true, true] }]);
   });
 
   await t.test('pairwise by keyboard alone; the lab decrypts exactly that', async () => {
@@ -213,6 +249,55 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 1
     await failureShown(page, 'queue-empty');
     const [flags] = await stack.labels('redteam');
     assert.deepEqual({ ...flags!.label, seconds: 0 }, { v: 1, task: 'safety-flags', seconds: 0, flags: ['harassment'], outcome: 'refused', severity: 'low', notes: 'Turn 1 asks for revenge; the model declines and redirects.' });
+  });
+
+  await t.test('the hub unreachable at submit: the item and what was typed stay, and the retry submits them', async () => {
+    await openCampaign(page, stack.appUrl, 'outage');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('a');
+    await page.keyboard.press('r');
+    await page.keyboard.type('Kept through the outage.');
+    await page.keyboard.press('Escape');
+    const hub = `${new URL(stack.hubUrl).origin}/**`;
+    await page.route(hub, (route) => route.abort('connectionrefused'));
+    await page.keyboard.press('Control+Enter');
+    const notice = await page.waitForSelector('.notice-error');
+    assert.match(await notice.innerText(), /Not submitted\. The hub cannot be reached/);
+    assert.equal(await page.$eval('[data-freetext]', (e) => (e as HTMLTextAreaElement).value), 'Kept through the outage.');
+    assert.ok(await page.$('.work-item'), 'the item is still open');
+    await page.unroute(hub);
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const [label] = await stack.labels('outage');
+    assert.ok(label!.label.task === 'pairwise' && label!.label.choice === 'A' && label!.label.rationale === 'Kept through the outage.');
+  });
+
+  await t.test('a lease that ends before submit: what was typed is shown, the draft is dropped; skip with a reason', async () => {
+    await openCampaign(page, stack.appUrl, 'late');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('b');
+    await page.keyboard.press('r');
+    await page.keyboard.type('Written before the lease ended.');
+    await page.keyboard.press('Escape');
+    stack.hubClockShift = 700;
+    await page.keyboard.press('Control+Enter');
+    assert.match(await failureShown(page, 'lease-expired'), /expired/);
+    assert.equal(await page.$eval('[data-kept]', (e) => (e as HTMLTextAreaElement).value), 'Written before the lease ended.');
+    assert.equal(await page.$('.work-item'), null, 'the item is gone from the page');
+    await screenshots(page, 'failure-lease-expired');
+    // Back on the hub's real clock the same lease is still open and resumes: with a fresh draft, because the ended one was dropped.
+    stack.hubClockShift = 0;
+    await page.keyboard.press('n');
+    await page.waitForSelector('[data-phase="ready"]');
+    assert.equal(await page.$eval('[data-freetext]', (e) => (e as HTMLTextAreaElement).value), '');
+    await page.keyboard.press('s');
+    await page.waitForSelector('[role="dialog"]');
+    await screenshots(page, 'skip');
+    await page.keyboard.press('3');
+    await failureShown(page, 'queue-empty');
+    assert.match(await page.innerText('.status-bar'), /1 skipped/);
+    const leases = await stack.hub.store.db.selectFrom('leases').select(['state', 'skip_reason']).where('campaign', '=', 'late').execute();
+    assert.deepEqual(leases, [{ state: 'skipped', skip_reason: 'broken-item' }]);
   });
 
   await t.test('a forged log proof: refused, and no plaintext appears', async () => {

@@ -14,7 +14,7 @@ import { HttpHubClient, type Session } from '../hub-client.js';
 import { loadCampaigns, type Campaign, type Workbench } from '../task-loop.js';
 import { servedBundleHash } from './bundle-hash.js';
 import { loadOrCreateDevice } from './device-store.js';
-import { FailureCard } from './failure-view.js';
+import { FailureCard, KeptText } from './failure-view.js';
 import { loadSession, storeSession } from './session-store.js';
 import { TaskScreen, type Progress } from './task-screen.js';
 import { useKeys } from './use-keys.js';
@@ -24,10 +24,10 @@ const TASK_NAMES: Record<string, string> = { pairwise: 'Pairwise preference', ra
 type Screen =
   | { kind: 'starting' }
   | { kind: 'broken'; message: string }
-  | { kind: 'sign-in'; error?: WorkstationError }
+  | { kind: 'sign-in'; error?: WorkstationError; typed?: string }
   | { kind: 'campaigns'; bench: Workbench; session: Session; campaigns: Campaign[]; refused: string[] }
   | { kind: 'work'; bench: Workbench; session: Session; campaign: Campaign }
-  | { kind: 'stopped'; error: WorkstationError };
+  | { kind: 'stopped'; error: WorkstationError; typed?: string };
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -72,13 +72,15 @@ export function App() {
     }
   }
 
-  function stop(err: unknown): void {
+  /** Ends the session's screens for a failure; `typed` is free text of an item the failure closed, shown so it is not lost. */
+  function stop(err: unknown, typed?: string): void {
     if (!(err instanceof WorkstationError)) return setScreen({ kind: 'broken', message: (err as Error).message });
+    const kept = typed !== undefined && typed !== '' ? { typed } : {};
     if (err.kind === 'signed-out') {
       storeSession(undefined);
-      return setScreen({ kind: 'sign-in', error: err });
+      return setScreen({ kind: 'sign-in', error: err, ...kept });
     }
-    setScreen({ kind: 'stopped', error: err });
+    setScreen({ kind: 'stopped', error: err, ...kept });
   }
 
   async function signIn(username: string, password: string): Promise<void> {
@@ -156,9 +158,10 @@ export function App() {
             <p>{screen.message}</p>
           </section>
         )}
-        {screen.kind === 'sign-in' && <SignIn error={screen.error} onSubmit={signIn} />}
+        {screen.kind === 'sign-in' && <SignIn error={screen.error} typed={screen.typed} onSubmit={signIn} />}
         {screen.kind === 'stopped' && (
           <FailureCard error={screen.error}>
+            <KeptText typed={screen.typed} />
             <button type="button" onClick={() => void signOut()}>
               Sign out
             </button>
@@ -171,7 +174,7 @@ export function App() {
   );
 }
 
-function SignIn({ error, onSubmit }: { error: WorkstationError | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
+function SignIn({ error, typed, onSubmit }: { error: WorkstationError | undefined; typed: string | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -179,7 +182,11 @@ function SignIn({ error, onSubmit }: { error: WorkstationError | undefined; onSu
     <section class="card narrow">
       <h1>Sign in</h1>
       <p class="lede">Items open here one at a time, only after the lab's key release is on its public log.</p>
-      {error && <FailureCard error={error} />}
+      {error && (
+        <FailureCard error={error}>
+          <KeptText typed={typed} />
+        </FailureCard>
+      )}
       <div
         class="form"
         onKeyDown={(e) => {

@@ -19,6 +19,17 @@ const TITLES: Record<FailureKind, string> = {
   'rate-limited': 'Too many requests',
 };
 
+/** Free text the annotator typed for an item that is no longer open, read-only so it can be copied (the draft itself is gone). */
+export function KeptText({ typed }: { typed: string | undefined }) {
+  if (typed === undefined || typed === '') return null;
+  return (
+    <div class="kept">
+      <p>What you typed is kept here; copy it if you need it:</p>
+      <textarea readOnly rows={4} value={typed} data-kept />
+    </div>
+  );
+}
+
 export function FailureCard({ error, children }: { error: WorkstationError; children?: ComponentChildren }) {
   return (
     <section class={`failure failure-${error.kind}`} role="alert" data-failure={error.kind}>

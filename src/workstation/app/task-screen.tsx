@@ -8,7 +8,7 @@ import { WorkstationError, isRetryable } from '../errors.js';
 import { SKIP_REASONS, type LeaseGrant, type SkipReason } from '../hub-client.js';
 import { openLease, renewLease, skipLease, submitLabel, takeLease, type Campaign, type OpenedItem, type Workbench } from '../task-loop.js';
 import { dropDraft, draftFor, saveDraft } from './drafts.js';
-import { FailureCard } from './failure-view.js';
+import { FailureCard, KeptText } from './failure-view.js';
 import { Guidelines } from './guidelines.js';
 import { TASK_KITS } from './task-kits.js';
 import { useKeys } from './use-keys.js';
@@ -41,7 +41,7 @@ export interface Progress {
   skipped: number;
 }
 
-export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: { bench: Workbench; campaign: Campaign; onFatal: (e: WorkstationError) => void; progress: Progress; onProgress: (p: Progress) => void }) {
+export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: { bench: Workbench; campaign: Campaign; onFatal: (e: WorkstationError, typed?: string) => void; progress: Progress; onProgress: (p: Progress) => void }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'leasing' });
   const [notice, setNotice] = useState<{ text: string; tone: 'info' | 'error' } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,9 +54,18 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
   const renewing = useRef(false);
   const kit = TASK_KITS[campaign.manifest.body.task];
 
-  function fail(error: unknown, grant?: LeaseGrant, typed?: string): void {
+  /**
+   * Shows a failure in place of the item. `lease` names an open item's lease
+   * that the failure ended: its draft is dropped (it can hold item text, e.g.
+   * the response being rewritten) and what was typed moves to the failure
+   * card, read-only. After signing out the draft stays, because the hub
+   * resumes the same lease after signing in and the draft comes back with it.
+   */
+  function fail(error: unknown, grant?: LeaseGrant, ended?: { lease: string; typed: string }): void {
     if (!(error instanceof WorkstationError)) throw error;
-    if (error.kind === 'signed-out' || error.kind === 'suspended') return onFatal(error);
+    if (ended !== undefined && error.kind !== 'signed-out') dropDraft(ended.lease);
+    const typed = ended?.typed;
+    if (error.kind === 'signed-out' || error.kind === 'suspended') return onFatal(error, typed);
     setPhase({ kind: 'failed', error, ...(grant && { grant }), ...(typed && { typed }) });
   }
 
@@ -102,7 +111,7 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
       if (left <= 0) {
         const lease = item.grant.assignment.body.lease;
         const typed = kit.typed(draftFor(lease, () => kit.initial(item.view)));
-        fail(new WorkstationError('lease-expired', `Your lease on item ${item.grant.assignment.body.item} ended, so the item was closed and its key dropped. It went back to the queue.`), undefined, typed);
+        fail(new WorkstationError('lease-expired', `Your lease on item ${item.grant.assignment.body.item} ended, so the item was closed and its key dropped. It went back to the queue.`), undefined, { lease, typed });
         return;
       }
       const leaseSeconds = campaign.manifest.body.leaseSeconds;
@@ -138,7 +147,7 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
       await next();
     } catch (err) {
       if (err instanceof WorkstationError && isRetryable(err.kind)) setNotice({ text: `Not submitted. ${err.message}`, tone: 'error' });
-      else fail(err, undefined, kit.typed(draft));
+      else fail(err, undefined, { lease: lease!, typed: kit.typed(draft) });
     } finally {
       setBusy(false);
     }
@@ -156,7 +165,7 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
       await next();
     } catch (err) {
       if (err instanceof WorkstationError && isRetryable(err.kind)) setNotice({ text: `Not skipped. ${err.message}`, tone: 'error' });
-      else fail(err, undefined, item && kit.typed(draft));
+      else fail(err, undefined, item && { lease: lease!, typed: kit.typed(draft) });
     } finally {
       setBusy(false);
     }
@@ -233,12 +242,7 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
       )}
       {phase.kind === 'failed' && (
         <FailureCard error={phase.error}>
-          {phase.typed !== undefined && phase.typed !== '' && (
-            <div class="kept">
-              <p>What you typed is kept here; copy it if you need it:</p>
-              <textarea readOnly rows={4} value={phase.typed} />
-            </div>
-          )}
+          <KeptText typed={phase.typed} />
           {phase.grant && (
             <button type="button" onClick={() => setSkipOpen(true)}>
               Give the item back <kbd>S</kbd>
