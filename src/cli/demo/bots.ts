@@ -1,0 +1,90 @@
+/**
+ * Simulated annotators for the demo, the end-to-end tests and the bench:
+ * each bot is a hub account on the lab's roster working through the Node SDK
+ * (src/workstation/sdk), the same task loop as the browser app. A bot's
+ * answer is a pure function of the item id, and every answer is recorded, so
+ * a test can compare the lab's export with what the bots chose, item by item.
+ * Recorded answers stay in this process; nothing is logged.
+ */
+import { createHash } from 'node:crypto';
+import type { TaskView } from '../../workstation/item-content.js';
+import type { LabelPlaintext } from '../../workstation/labels.js';
+import { SdkAnnotator, type WorkResult } from '../../workstation/sdk/annotator.js';
+import { nodePrimitives } from '../../platform/node-primitives.js';
+import type { Exchange } from './exchange.js';
+
+export interface BotChoice {
+  readonly item: string;
+  readonly annotator: string;
+  readonly label: LabelPlaintext;
+  /** Text of the response the bot preferred (pairwise: the chosen side; ranking: the first), as it saw it. */
+  readonly preferredText: string | undefined;
+}
+
+export interface BotRun {
+  readonly choices: BotChoice[];
+  readonly results: WorkResult[];
+}
+
+const lastText = (turns: ReadonlyArray<{ text: string }>): string | undefined => turns[turns.length - 1]?.text;
+
+/** The bot's answer for one item: deterministic in the item id, valid for every task type. */
+export function botLabel(item: string, view: TaskView, thinkSeconds: number): { label: LabelPlaintext; preferredText: string | undefined } {
+  const h = createHash('sha256').update(item).digest();
+  const pickA = h[0]! % 2 === 0;
+  switch (view.task) {
+    case 'pairwise':
+      return {
+        label: { v: 1, task: 'pairwise', seconds: thinkSeconds, a: view.a.key, b: view.b.key, choice: pickA ? 'A' : 'B', strength: pickA ? -2 : 2, rationale: 'bot' },
+        preferredText: lastText((pickA ? view.a : view.b).turns),
+      };
+    case 'ranking': {
+      const order = [...view.candidates].sort((x, y) => (createHash('sha256').update(item + x.key).digest()[0]! - createHash('sha256').update(item + y.key).digest()[0]!) || x.key.localeCompare(y.key));
+      return { label: { v: 1, task: 'ranking', seconds: thinkSeconds, rankable: true, order: order.map((c) => c.key), rationale: 'bot' }, preferredText: lastText(order[0]!.turns) };
+    }
+    case 'rubric':
+      return {
+        label: { v: 1, task: 'rubric', seconds: thinkSeconds, response: view.response.key, ratings: { helpfulness: 1 + (h[1]! % 5), honesty: 1 + (h[2]! % 5), harmlessness: 5, instructionFollowing: 1 + (h[3]! % 5) }, comment: 'bot' },
+        preferredText: undefined,
+      };
+    case 'sft-rewrite':
+      return { label: { v: 1, task: 'sft-rewrite', seconds: thinkSeconds, response: view.response.key, rewrite: `rewritten by a bot (${item})` }, preferredText: undefined };
+    case 'safety-flags':
+      return { label: { v: 1, task: 'safety-flags', seconds: thinkSeconds, flags: [], outcome: 'not-applicable', severity: 'none', notes: 'bot' }, preferredText: undefined };
+  }
+}
+
+export interface BotOptions {
+  readonly count: number;
+  /** Milliseconds each bot waits before answering (0: as fast as the loop goes). */
+  readonly thinkMs?: number;
+  /** Account ids are `${prefix}-1` … (default "bot"). */
+  readonly prefix?: string;
+}
+
+/** Signs N bots in, waits for the lab to approve their devices, and works until the queue is empty. */
+export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
+  const prefix = o.prefix ?? 'bot';
+  const think = o.thinkMs ?? 0;
+  const choices: BotChoice[] = [];
+  const bots = await Promise.all(
+    Array.from({ length: o.count }, async (_, i) => {
+      const login = await ex.addAnnotator(`${prefix}-${i + 1}`);
+      return { login, annotator: await SdkAnnotator.signIn({ hub: ex.urls.hub, gatekeeper: ex.urls.gatekeeper, username: login.username, password: login.password, primitives: nodePrimitives }) };
+    }),
+  );
+  await ex.approvePending();
+  const results = await Promise.all(
+    bots.map(async ({ login, annotator }) => {
+      const [campaign] = (await annotator.campaigns()).filter((c) => c.manifest.body.campaign === ex.campaign);
+      if (campaign === undefined) throw new Error(`bot ${login.annotator} does not see campaign ${ex.campaign}`);
+      return annotator.work(campaign, async (view, { item }) => {
+        if (think > 0) await new Promise((r) => setTimeout(r, think));
+        const { label, preferredText } = botLabel(item, view, Math.round(think / 1000));
+        choices.push({ item, annotator: login.annotator, label, preferredText });
+        return label;
+      });
+    }),
+  );
+  return { choices, results };
+}

@@ -1,0 +1,468 @@
+/**
+ * The whole exchange in one process, on loopback (DESIGN §8, issue 9): a hub
+ * (the vendor), a gatekeeper serving the workstation app and its audit log,
+ * a witness, a monitor following the log, and a lab that has ingested a
+ * dataset into one campaign. `keyhole demo`, the end-to-end tests, the
+ * exchange bench and `keyhole drill` all start it through `startExchange`.
+ *
+ *   const ex = await startExchange({ dataDir, dataset, format: 'auto', bundleDir });
+ *   ex.urls.workstation            // open in a browser, sign in with ex.logins[0]
+ *   const bot = await ex.addAnnotator('bot-1');   // a hub account on the lab's roster
+ *   await ex.approvePending();     // the lab approves devices registered since (demo: automatic)
+ *   const report = await ex.collect();   // = `keyhole results pull`
+ *   await ex.close();
+ *
+ * State lives under `dataDir` (see `DataDirLayout`), so a second start with
+ * the same directory resumes: keys, accounts, ingested items and collected
+ * results are reused; the campaign manifest is re-signed for the current
+ * addresses. `db` and `blobs` move the hub's and gatekeeper's tables to
+ * PostgreSQL (schemas `<pgSchemaPrefix>_hub`, `<pgSchemaPrefix>_gatekeeper`)
+ * and sealed items to S3; keys, tiles and lab files stay in `dataDir`.
+ *
+ * For the drill: `hub`, `hubDb` and `blobs` are the vendor's whole state;
+ * `gk` is the lab's gatekeeper; `monitor` (with `alerts`) watches the log and,
+ * with `monitor.suspend`, asks the gatekeeper to suspend offenders.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { fromBase64Url, toBase64Url } from '../../core/bytes.js';
+import type { CampaignManifest, TaskType } from '../../core/campaign-manifest.js';
+import { cosignatureVerifier, ed25519Cosigner } from '../../core/cosignature.js';
+import { fail } from '../../core/errors.js';
+import { ed25519NoteVerifier } from '../../core/note.js';
+import { Identifier, Sha256Hex, parseJsonText, parseWith } from '../../core/schema.js';
+import { openGatekeeperDatabase, type GatekeeperDatabase } from '../../gatekeeper/db/database.js';
+import { openGatekeeper, type Gatekeeper } from '../../gatekeeper/gatekeeper.js';
+import { gatekeeperApp } from '../../gatekeeper/http.js';
+import { writeFileAtomic } from '../../gatekeeper/keystore/atomic-file.js';
+import { createKeystoreFile, openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
+import type { RootKey } from '../../gatekeeper/keystore/root-key.js';
+import { registerMonitor } from '../../gatekeeper/monitor-request.js';
+import { setVendor } from '../../gatekeeper/registry.js';
+import { lockLogDirectory, type WriterLock } from '../../gatekeeper/writer-lock.js';
+import { addAnnotator, addToRoster } from '../../hub/accounts.js';
+import { createHubApp } from '../../hub/http-app.js';
+import type { HubContext } from '../../hub/hub-context.js';
+import { createHubKeyFile, loadHubIdentity } from '../../hub/hub-key.js';
+import { registerLab } from '../../hub/tenancy.js';
+import { openCampaign } from '../../lab/campaign.js';
+import { collectResults, type CollectReport } from '../../lab/collect.js';
+import { approvePendingDevices } from '../../lab/enrollment.js';
+import { HubLabClient } from '../../lab/hub-lab-client.js';
+import { defaultPolicy, ingestDataset, policyHash, taskForFormat, type IngestReport } from '../../lab/ingest.js';
+import { readLabConfig, writeLabConfig, type LabConfig } from '../../lab/lab-config.js';
+import { CampaignStore } from '../../lab/lab-store.js';
+import { FileSystemStorage } from '../../log/fs-storage.js';
+import { detectFormat } from '../../minimize/formats/registry.js';
+import { readLines } from '../../minimize/line-reader.js';
+import { WitnessQuorum } from '../../log/witness-client.js';
+import { witnessApp } from '../../log/witness-server.js';
+import type { Alert, AlertSink } from '../../monitor/alerts/alert.js';
+import { SuspensionClient } from '../../monitor/alerts/suspension-client.js';
+import { BoundedHttpReader } from '../../monitor/follower/bounded-http-reader.js';
+import { checkpointPolicy } from '../../monitor/follower/checkpoint-policy.js';
+import { Monitor } from '../../monitor/monitor.js';
+import { parseMonitorConfig } from '../../monitor/monitor-config.js';
+import { MonitorStore } from '../../monitor/store/monitor-store.js';
+import { nodePrimitives as p } from '../../platform/node-primitives.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { openBlobStore } from '../../storage/open-blob-store.js';
+import { openHubDatabase, type HubDatabase } from '../../storage/open-database.js';
+import { serveWorkstation } from '../../workstation/serve.js';
+import { listenOn, type Listening } from './listen.js';
+
+
+export const DEMO_LAB = 'demo-lab';
+export const DEMO_VENDOR = 'demo-vendor';
+export const DEMO_CAMPAIGN = 'demo';
+export const LOG_ORIGIN = 'keyhole.demo/audit/v1';
+const WITNESS_NAME = 'witness.demo/w1';
+const MONITOR_NAME = 'demo-monitor';
+export const PASSPHRASE_ENV = 'KEYHOLE_KEYSTORE_PASSPHRASE';
+
+/** Files under `dataDir`. */
+export const DataDirLayout = {
+  keystore: 'gatekeeper.keystore',
+  /** Only when $KEYHOLE_KEYSTORE_PASSPHRASE is unset: a generated passphrase, for the demo only. */
+  passphrase: 'demo-passphrase',
+  gatekeeperDb: 'gatekeeper.db',
+  hubDb: 'hub.db',
+  hubKey: 'hub.key',
+  witnessKey: 'witness.key',
+  logDir: 'log',
+  witnessDir: 'witness',
+  blobs: 'blobs',
+  lab: 'lab',
+  monitorDb: 'monitor.sqlite',
+  logins: 'logins.json',
+} as const;
+
+export interface ExchangeOptions {
+  readonly dataDir: string;
+  /** JSONL dataset file the lab ingests. */
+  readonly dataset: string;
+  /** A format of src/minimize/formats, or "auto". */
+  readonly format: string;
+  /** Built workstation app (src/workstation/build.ts), served by the gatekeeper at /workstation/. */
+  readonly bundleDir: string;
+  /** postgres://… for the hub's and gatekeeper's tables; default SQLite files in dataDir. */
+  readonly db?: string;
+  readonly pgSchemaPrefix?: string;
+  /** s3://bucket/prefix or a directory for sealed items; default dataDir/blobs. */
+  readonly blobs?: string;
+  readonly s3Endpoint?: string;
+  readonly campaign?: string;
+  readonly task?: TaskType;
+  readonly overlap?: number;
+  /** Gatekeeper on `port`, hub on port+1, witness on port+2; 0 (default) picks free ports. */
+  readonly port?: number;
+  /** Hub accounts made at first start for people to sign in with (default 1). */
+  readonly humans?: number;
+  /** The lab approves every device its rostered annotators register (the demo's stand-in for a person). Default true. */
+  readonly autoApprove?: boolean;
+  /** false: no monitor. `suspend`: let it suspend offenders through the gatekeeper. */
+  readonly monitor?: false | { readonly config?: unknown; readonly suspend?: boolean };
+  readonly onAlert?: (alert: Alert) => void;
+  /** Per-annotator pace limits at the gatekeeper (defaults suit a person; bots and benches raise them). */
+  readonly pace?: { readonly perMinute: number; readonly perHour: number };
+}
+
+export interface Login {
+  readonly annotator: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface Exchange {
+  readonly urls: {
+    readonly hub: string;
+    readonly gatekeeper: string;
+    /** The workstation app, served from the gatekeeper's origin. */
+    readonly workstation: string;
+    readonly witness: string;
+    /** The monitor's audit page; undefined until the monitor serves one (src/monitor, issue 8). */
+    readonly audit: string | undefined;
+  };
+  readonly lab: string;
+  readonly vendor: string;
+  readonly campaign: string;
+  readonly manifest: CampaignManifest;
+  readonly ingest: IngestReport;
+  /** Accounts for people, made at first start and kept in dataDir. */
+  readonly logins: readonly Login[];
+  readonly hub: HubContext;
+  readonly hubDb: HubDatabase;
+  readonly blobs: BlobStore;
+  readonly gk: Gatekeeper;
+  readonly gatekeeperDb: GatekeeperDatabase;
+  readonly labClient: HubLabClient;
+  readonly store: CampaignStore;
+  readonly monitor: Monitor | undefined;
+  readonly alerts: readonly Alert[];
+  /** A new hub account on the lab's roster (the vendor's operator does this). */
+  addAnnotator(id: string): Promise<Login>;
+  /** The lab approves pending devices of rostered annotators; returns how many. */
+  approvePending(): Promise<number>;
+  /** `keyhole results pull`: verify, open, un-blind and store every new submission. */
+  collect(): Promise<CollectReport>;
+  close(): Promise<void>;
+}
+
+async function fileOrCreate(path: string, make: () => Promise<void>): Promise<void> {
+  try {
+    await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await make();
+  }
+}
+
+async function rootKey(dataDir: string): Promise<RootKey> {
+  const keystore = join(dataDir, DataDirLayout.keystore);
+  let passphrase = process.env[PASSPHRASE_ENV];
+  if (!passphrase) {
+    const file = join(dataDir, DataDirLayout.passphrase);
+    await fileOrCreate(file, () => writeFileAtomic(file, `${randomBytes(24).toString('base64url')}\n`, { exclusive: true }));
+    passphrase = (await readFile(file, 'utf8')).trim();
+  }
+  let created: RootKey | undefined;
+  await fileOrCreate(keystore, async () => {
+    created = await createKeystoreFile(p, keystore, passphrase);
+  });
+  try {
+    return created ?? (await openKeystoreFile(p, keystore, passphrase));
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'DECRYPT_FAILED') {
+      fail('DECRYPT_FAILED', `${keystore} does not open with the passphrase from ${process.env[PASSPHRASE_ENV] ? `$${PASSPHRASE_ENV}` : join(dataDir, DataDirLayout.passphrase)}; use the passphrase it was made with, or another --data-dir`);
+    }
+    throw err;
+  }
+}
+
+async function seedFile(path: string): Promise<Uint8Array> {
+  await fileOrCreate(path, () => writeFileAtomic(path, `${toBase64Url(randomBytes(32))}\n`, { exclusive: true }));
+  return fromBase64Url((await readFile(path, 'utf8')).trim(), path);
+}
+
+const Logins = z.array(z.object({ annotator: Identifier, username: z.string(), password: z.string() }).strict());
+
+async function loadLogins(path: string): Promise<Login[]> {
+  try {
+    return parseWith(Logins, parseJsonText(await readFile(path, 'utf8'), path), path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
+  const dataDir = resolve(o.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const campaign = parseWith(Identifier, o.campaign ?? DEMO_CAMPAIGN, 'campaign id');
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    closers.length = 0;
+  };
+  try {
+    const lock: WriterLock = await lockLogDirectory(join(dataDir, DataDirLayout.logDir));
+    closers.push(() => lock.release());
+    const existing = await readLabConfig(dataDir);
+    if (existing !== undefined && existing.campaign !== campaign) {
+      fail('CONFLICT', `${dataDir} holds campaign ${existing.campaign}, not ${campaign}; use another --data-dir (or the same campaign)`);
+    }
+    const db = o.db ?? existing?.db;
+    const root = await rootKey(dataDir);
+    const pgSchema = (part: string): { pgSchema?: string } => (db?.startsWith('postgres') ? { pgSchema: `${o.pgSchemaPrefix ?? 'keyhole'}_${part}` } : {});
+    const gatekeeperDb = await openGatekeeperDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.gatekeeperDb)}`, pgSchema('gatekeeper'));
+    closers.push(() => gatekeeperDb.close());
+    const logStorage = new FileSystemStorage(join(dataDir, DataDirLayout.logDir));
+
+    // The witness must know the log key before the witnessed gatekeeper opens: it is made on the first open.
+    const first = await openGatekeeper({ primitives: p, lab: DEMO_LAB, database: gatekeeperDb, root, logStorage, logOrigin: LOG_ORIGIN, alert: () => {} });
+    const logVkey = first.logKey.verifierKey;
+    await first.close();
+    const basePort = o.port ?? 0;
+    const at = (offset: number): number => (basePort === 0 ? 0 : basePort + offset);
+    const cosigner = await ed25519Cosigner(p, WITNESS_NAME, await seedFile(join(dataDir, DataDirLayout.witnessKey)));
+    const witnessServer = await listenOn(
+      witnessApp({ primitives: p, cosigner, logs: new Map([[LOG_ORIGIN, await ed25519NoteVerifier(p, logVkey)]]), state: new FileSystemStorage(join(dataDir, DataDirLayout.witnessDir)) }).fetch,
+      at(2),
+    );
+    closers.push(() => witnessServer.close());
+    const gk = await openGatekeeper({
+      primitives: p,
+      lab: DEMO_LAB,
+      database: gatekeeperDb,
+      root,
+      logStorage,
+      logOrigin: LOG_ORIGIN,
+      witnessing: new WitnessQuorum({ witnesses: [{ url: witnessServer.url, verifier: await cosignatureVerifier(p, cosigner.verifierKey) }], quorum: 1 }),
+      alert: () => {},
+    });
+    closers.push(() => gk.close());
+
+    // The gatekeeper's origin serves the app too: take its port first so the hub's CORS can name it.
+    let mounted: Hono | undefined;
+    const gatekeeperServer: Listening = await listenOn((req) => (mounted === undefined ? new Response(null, { status: 503 }) : mounted.fetch(req)), at(0));
+    closers.push(() => gatekeeperServer.close());
+
+    const hubKeyPath = join(dataDir, DataDirLayout.hubKey);
+    await fileOrCreate(hubKeyPath, () => createHubKeyFile(hubKeyPath, DEMO_VENDOR));
+    const hubDb = await openHubDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.hubDb)}`, pgSchema('hub'));
+    closers.push(() => hubDb.close());
+    const blobs = openBlobStore(o.blobs ?? join(dataDir, DataDirLayout.blobs), o.s3Endpoint === undefined ? {} : { s3Endpoint: o.s3Endpoint });
+    const hub: HubContext = { store: hubDb, blobs, p, identity: await loadHubIdentity(p, hubKeyPath), clock: () => Math.floor(Date.now() / 1000) };
+    const hubServer = await listenOn(
+      createHubApp(hub, {
+        workstationOrigin: new URL(gatekeeperServer.url).origin,
+        // Everyone is on 127.0.0.1 here, so per-address login throttling would throttle all annotators as one.
+        accountLimit: { perSecond: 10_000, burst: 10_000 },
+        loginLimit: { perSecond: 10_000, burst: 10_000 },
+        onInternalError: (e) => console.error(`hub internal error: ${e instanceof Error ? e.message : String(e)}`),
+      }).fetch,
+      at(1),
+    );
+    closers.push(() => hubServer.close());
+
+    const app = new Hono();
+    app.route('/workstation', serveWorkstation({ bundleDir: o.bundleDir, hub: hubServer.url, gatekeeper: gatekeeperServer.url }));
+    const gkApp = gatekeeperApp(gk, logStorage, (e) => console.error(`gatekeeper internal error: ${e instanceof Error ? e.message : String(e)}`));
+    app.all('*', (c) => gkApp.fetch(c.req.raw));
+    mounted = app;
+    const bundlePath = join(o.bundleDir, 'bundle.json');
+    const bundle = parseWith(z.object({ sha256: Sha256Hex }).passthrough(), parseJsonText(await readFile(bundlePath, 'utf8'), bundlePath), bundlePath);
+
+    // The vendor registers the lab; the lab registers the vendor (its hub key and exposure budget).
+    await registerLab(hub, { lab: DEMO_LAB, signingKey: toBase64Url(gk.labSigner.publicKey) });
+    await setVendor(gk, { vendor: DEMO_VENDOR, hubKey: toBase64Url(hub.identity.signer.publicKey), exposureBudget: 1_000_000 });
+    const labClient = new HubLabClient(hubServer.url, DEMO_VENDOR, DEMO_LAB, gk.labSigner, p);
+
+    const format = o.format;
+    const store = new CampaignStore(join(dataDir, DataDirLayout.lab), campaign);
+    const ledger = await store.ledger();
+    const dataset = resolve(o.dataset);
+    await access(dataset).catch(() => fail('NOT_FOUND', `dataset ${o.dataset}: cannot read it (does the file exist?)`));
+    if (ledger !== undefined && ledger.dataset !== dataset) {
+      fail('CONFLICT', `${dataDir} already holds campaign ${campaign} ingested from ${ledger.dataset}; use another --data-dir for ${dataset}`);
+    }
+    const task = o.task ?? existing?.task ?? taskForFormat(format === 'auto' ? await sniffFormat(dataset) : format);
+    const policy = defaultPolicy(task, campaign, DEMO_VENDOR);
+    const now = Math.floor(Date.now() / 1000);
+    const overlap = o.overlap ?? existing?.overlap ?? 1;
+    const config: LabConfig = existing ?? {
+      v: 1,
+      lab: DEMO_LAB,
+      vendor: DEMO_VENDOR,
+      campaign,
+      task,
+      overlap,
+      opens: now - 3600,
+      closes: now + 30 * 86_400,
+      hub: hubServer.url,
+      ...(db === undefined ? {} : { db }),
+      ...(db?.startsWith('postgres') ? { pgSchemaPrefix: o.pgSchemaPrefix ?? 'keyhole' } : {}),
+    };
+    await writeLabConfig(dataDir, { ...config, hub: hubServer.url });
+    const pace = o.pace ?? { perMinute: 60, perHour: 1200 };
+    const manifest = await openCampaign(gk, labClient, {
+      campaign,
+      title: `keyhole demo: ${task} on ${dataset.split('/').pop() ?? 'dataset'}`,
+      task,
+      policy: policyHash(policy),
+      overlap: config.overlap,
+      leaseSeconds: 900,
+      opens: config.opens,
+      closes: config.closes,
+      gatekeeperUrl: gatekeeperServer.url,
+      logVkey,
+      witnesses: [cosigner.verifierKey],
+      quorum: 1,
+      workstation: bundle.sha256,
+      pacePerMinute: pace.perMinute,
+      pacePerHour: pace.perHour,
+      maxOutstanding: 4,
+      exposureBudget: 1_000_000,
+    });
+    const ingest = await ingestDataset({ gk, hub: labClient, store, dataset, format, task, policy, batch: `${campaign}-batch-1`, expires: config.closes + 30 * 86_400 });
+
+    const loginsPath = join(dataDir, DataDirLayout.logins);
+    const logins = await loadLogins(loginsPath);
+    const roster = new Set<string>(logins.map((l) => l.annotator));
+    const addLogin = async (id: string): Promise<Login> => {
+      const login = { annotator: id, username: id.toLowerCase(), password: randomBytes(12).toString('base64url') };
+      await addAnnotator(hub, { id, username: login.username, password: login.password });
+      await addToRoster(hub, DEMO_LAB, id);
+      roster.add(id);
+      return login;
+    };
+    for (let i = logins.length; i < (o.humans ?? 1); i++) logins.push(await addLogin(`annotator-${i + 1}`));
+    await writeFileAtomic(loginsPath, JSON.stringify(logins));
+
+    const alerts: Alert[] = [];
+    let monitor: Monitor | undefined;
+    if (o.monitor !== false) {
+      const policyOfLog = await checkpointPolicy(p, logVkey, [cosigner.verifierKey], 1);
+      const monitorStore = new MonitorStore(join(dataDir, DataDirLayout.monitorDb));
+      const sinks: AlertSink[] = [
+        async (a) => {
+          alerts.push(a);
+          o.onAlert?.(a);
+        },
+      ];
+      let suspender: SuspensionClient | undefined;
+      if (o.monitor?.suspend) {
+        const signer = await p.ed25519FromSeed(await seedFile(join(dataDir, 'monitor.key')));
+        await registerMonitor(gk, MONITOR_NAME, toBase64Url(signer.publicKey));
+        suspender = new SuspensionClient({ p, gatekeeper: gatekeeperServer.url, monitor: MONITOR_NAME, signer, policy: policyOfLog });
+      }
+      monitor = Monitor.open({
+        p,
+        reader: new BoundedHttpReader(gatekeeperServer.url),
+        policy: policyOfLog,
+        config: parseMonitorConfig(o.monitor?.config ?? { defaultVendor: DEMO_VENDOR, campaigns: { [campaign]: { vendor: DEMO_VENDOR, leaseSeconds: 900 } } }),
+        store: monitorStore,
+        sinks,
+        ...(suspender === undefined ? {} : { suspender }),
+        onError: (m) => console.error(`monitor: ${m}`),
+      });
+      monitor.start(250);
+      const started = monitor;
+      closers.push(async () => {
+        await started.stop();
+        monitorStore.close();
+      });
+    }
+
+    let approving: Promise<number> = Promise.resolve(0);
+    const approvePending = (): Promise<number> => {
+      // One pass at a time: two overlapping passes would import the same device twice.
+      approving = approving.then(() => approvePendingDevices(gk, labClient, DEMO_VENDOR, (a) => roster.has(a)));
+      return approving;
+    };
+    if (o.autoApprove !== false) {
+      const timer = setInterval(() => void approvePending().catch((e: unknown) => console.error(`device approval: ${e instanceof Error ? e.message : String(e)}`)), 500);
+      closers.push(async () => {
+        clearInterval(timer);
+        await approving.catch(() => undefined);
+      });
+    }
+
+    const exchange: Exchange = {
+      urls: { hub: hubServer.url, gatekeeper: gatekeeperServer.url, workstation: new URL('workstation/', gatekeeperServer.url).href, witness: witnessServer.url, audit: undefined },
+      lab: DEMO_LAB,
+      vendor: DEMO_VENDOR,
+      campaign,
+      manifest,
+      ingest,
+      logins,
+      hub,
+      hubDb,
+      blobs,
+      gk,
+      gatekeeperDb,
+      labClient,
+      store,
+      monitor,
+      alerts,
+      addAnnotator: addLogin,
+      approvePending,
+      async collect() {
+        const t = Math.floor(Date.now() / 1000);
+        return collectResults({
+          p,
+          lab: DEMO_LAB,
+          vendor: DEMO_VENDOR,
+          campaign,
+          task,
+          hub: labClient,
+          gatekeeperDb: gatekeeperDb.db,
+          resultKey: await gk.secrets.resultKey(campaign, t),
+          labSectionKey: await gk.secrets.labSectionKey(t),
+          store,
+        });
+      },
+      close,
+    };
+    return exchange;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The format of the dataset's first record, for choosing the task when --format is auto. */
+async function sniffFormat(dataset: string): Promise<string> {
+  for await (const line of readLines(dataset, 64 * 1024 * 1024)) {
+    if (line.kind !== 'text' || line.text.trim() === '') continue;
+    try {
+      return detectFormat(JSON.parse(line.text), undefined).name;
+    } catch {
+      return 'auto';
+    }
+  }
+  return 'auto';
+}
