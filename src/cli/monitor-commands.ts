@@ -4,6 +4,7 @@
  * progress and problems go to stderr.
  */
 import { readFile } from 'node:fs/promises';
+import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { fromHex, utf8 } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
@@ -13,6 +14,7 @@ import type { AlertSink } from '../monitor/alerts/alert.js';
 import { stdoutAlertSink } from '../monitor/alerts/stdout-sink.js';
 import { SuspensionClient, suspendEverywhere } from '../monitor/alerts/suspension-client.js';
 import { webhookAlertSink } from '../monitor/alerts/webhook-sink.js';
+import { auditApp } from '../monitor/audit/audit-app.js';
 import { BoundedHttpReader } from '../monitor/follower/bounded-http-reader.js';
 import { checkpointPolicy } from '../monitor/follower/checkpoint-policy.js';
 import { Monitor } from '../monitor/monitor.js';
@@ -32,6 +34,8 @@ interface MonitorFlags {
   monitorName?: string;
   monitorKeyFile?: string;
   intervalMs: string;
+  serve?: string;
+  serveHost: string;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -73,6 +77,8 @@ export function registerMonitorCommands(program: Command): void {
     .option('--monitor-name <id>', 'the name the lab registered this monitor\'s key under at the gatekeeper')
     .option('--monitor-key-file <file>', "file holding this monitor's 32-byte Ed25519 seed as hex")
     .option('--interval-ms <ms>', 'how often to poll the checkpoint', '500')
+    .option('--serve <port>', 'serve the audit page on this port')
+    .option('--serve-host <host>', 'listen address of the audit page', '127.0.0.1')
     .action(async (o: MonitorFlags) => {
       const witnesses = o.witness ?? [];
       const quorum = o.quorum === undefined ? witnesses.length : count(o.quorum, '--quorum', 0, witnesses.length);
@@ -97,7 +103,15 @@ export function registerMonitorCommands(program: Command): void {
       });
       monitor.start(count(o.intervalMs, '--interval-ms', 10, 3_600_000));
       console.error(`monitor: following ${policy.origin} at ${o.log} (quorum ${quorum} of ${witnesses.length} witnesses), verified size ${monitor.verifiedSize}`);
+      let server: ReturnType<typeof serve> | undefined;
+      if (o.serve !== undefined) {
+        const vendorBudgets = config.rules['exposure-budget']?.vendorBudgets;
+        const budgets = vendorBudgets !== null && typeof vendorBudgets === 'object' ? (vendorBudgets as Record<string, number>) : {};
+        const app = auditApp({ p, monitor, budgets });
+        server = serve({ fetch: app.fetch, hostname: o.serveHost, port: count(o.serve, '--serve', 0, 65535) }, (info) => console.error(`monitor: audit page on http://${o.serveHost}:${info.port}/`));
+      }
       const stop = (): void => {
+        server?.close();
         void monitor.stop().then(() => {
           store.close();
           process.exit(0);

@@ -103,6 +103,8 @@ export class MonitorStore {
       exposureSeries: p('SELECT vendor, first_ms FROM exposed_items ORDER BY first_ms'),
       annotatorRows: p('SELECT * FROM annotators ORDER BY releases DESC, annotator LIMIT ?'),
       vendorRows: p('SELECT * FROM vendors ORDER BY vendor'),
+      alertsPerAnnotator: p('SELECT annotator, COUNT(*) AS n FROM alerts WHERE annotator IS NOT NULL GROUP BY annotator'),
+      alertCount: p('SELECT COUNT(*) AS n FROM alerts'),
     };
   }
 
@@ -198,6 +200,14 @@ export class MonitorStore {
 
   vendorRows(): SummaryRows['vendors'] {
     return this.s.vendorRows!.all() as SummaryRows['vendors'];
+  }
+
+  alertsPerAnnotator(): Map<string, number> {
+    return new Map((this.s.alertsPerAnnotator!.all() as { annotator: string; n: number }[]).map((r) => [r.annotator, r.n]));
+  }
+
+  alertCount(): number {
+    return (this.s.alertCount!.get() as { n: number }).n;
   }
 
   transaction<T>(fn: () => T): T {
