@@ -37,8 +37,15 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     negative: ['the meeting is on March 5, 1980', 'released 2021-03-04'],
   },
   street_address: {
-    positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31'], ['meet at 62573 103 Cassidy Street today', '62573 103 Cassidy Street']],
-    negative: ['chapter 12 of the book', 'We walked down the street for 3 hours'],
+    positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31'], ['meet at 62573 103 Cassidy Street today', '62573 103 Cassidy Street'],
+      ['Ship to:\n8812 Mäkitie 14\n Apt. 7\n TAMPERE\n Finland 33100\nThanks', '8812 Mäkitie 14\n Apt. 7\n TAMPERE\n Finland 33100'],
+      ['He lives at 2046 River Oaks Road, San Antonio, TX.', '2046 River Oaks Road, San Antonio, TX'], ['Who is at 427 W. Virginia St. in San Jose?', '427 W. Virginia St.'],
+      ['P.O. Box 4410, Springfield, IL 62704', 'P.O. Box 4410, Springfield, IL 62704'], ['PSC 1234, Box 5678\nAPO AE 09876', 'PSC 1234, Box 5678\nAPO AE 09876'],
+      ['the address is Kastanienallee 7', 'Kastanienallee 7'], ['Kovács Pál u. 12. is her flat', 'Kovács Pál u. 12.'], ['ring at 33 avenue de la Gare', '33 avenue de la Gare'],
+      ['at the corner of Elm Street and Oak Lane', 'corner of Elm Street and Oak Lane'], ['the office moved to Suite 410 last year', 'Suite 410']],
+    negative: ['chapter 12 of the book', 'We walked down the street for 3 hours', 'Windows 10 and Python 3.11', 'On 5 March 2020 we met', 'Top 10 Songs 2019',
+      'In 1995 Microsoft Windows 95 shipped', 'During 2017, sales rose', '5 Musicians Of The 70s You Hate', 'install via Python 3', 'version 2.5.0 build 3',
+      'at 10:30 on 3 May 2021', '1 Corinthians 13:4', 'id 550e8400-e29b-41d4-a716-446655440000', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227'],
   },
   person: {
     positive: [['Say hi to Maria Lopez.', 'Maria Lopez'], ['Please ask Dr. Okonkwo about it', 'Okonkwo'], ['my name is Szabina Gelencsér', 'Szabina Gelencsér'],
