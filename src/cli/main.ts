@@ -7,6 +7,7 @@ import { registerHubCommands } from './hub-commands.js';
 import { registerGatekeeperCommands } from './gatekeeper-commands.js';
 import { registerMonitorCommands } from './monitor-commands.js';
 import { registerCanaryCommands } from './canary-commands.js';
+import { registerExchangeCommands } from './demo-command.js';
 
 const program = new Command();
 program
@@ -20,6 +21,7 @@ registerHubCommands(program);
 registerGatekeeperCommands(program);
 registerMonitorCommands(program);
 registerCanaryCommands(program);
+registerExchangeCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

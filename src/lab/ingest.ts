@@ -18,6 +18,7 @@
  * Plaintext never leaves this process; nothing here logs content.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { toBase64Url, utf8 } from '../core/bytes.js';
 import type { TaskType } from '../core/campaign-manifest.js';
@@ -166,6 +167,12 @@ async function minimizeDataset(o: IngestOptions, pseudonymizer: Pseudonymizer, e
   return pass;
 }
 
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 function itemIdFor(secret: Uint8Array, campaign: string, line: number): string {
   return `it-${createHmac('sha256', secret).update(`keyhole/v1 item-id\u0000${campaign}\u0000${line}`).digest('hex').slice(0, 24)}`;
 }
@@ -183,8 +190,10 @@ export async function ingestDataset(o: IngestOptions): Promise<IngestReport> {
     fail('BAD_FORMAT', `${o.dataset}: ${check.failed} of ${check.records} records cannot be ingested; nothing was sealed or uploaded:\n  ${check.failures.join('\n  ')}${more}`);
   }
 
-  const ledger = (await store.ledger()) ?? { v: 1 as const, campaign: store.campaign, dataset: resolve(o.dataset), items: [] };
+  const datasetSha256 = await fileSha256(o.dataset);
+  const ledger = (await store.ledger()) ?? { v: 1 as const, campaign: store.campaign, dataset: resolve(o.dataset), datasetSha256, items: [] };
   if (ledger.dataset !== resolve(o.dataset)) fail('CONFLICT', `campaign ${store.campaign} was ingested from ${ledger.dataset}, not ${resolve(o.dataset)}; use another campaign id (or data directory)`);
+  if (ledger.datasetSha256 !== datasetSha256) fail('CONFLICT', `${o.dataset} changed since campaign ${store.campaign} was ingested from it; use another campaign id (or data directory) for the new contents`);
   const done = new Set(ledger.items.map((i) => i.item));
 
   const commit = async (entries: ReadonlyArray<{ ledger: LedgerItem; sealed: string }>): Promise<void> => {

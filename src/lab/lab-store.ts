@@ -38,7 +38,16 @@ export const LedgerItem = z
   .strict();
 export type LedgerItem = z.infer<typeof LedgerItem>;
 
-const Ledger = z.object({ v: z.literal(1), campaign: Identifier, dataset: z.string(), items: z.array(LedgerItem) }).strict();
+const Ledger = z
+  .object({
+    v: z.literal(1),
+    campaign: Identifier,
+    /** Absolute path and SHA-256 (hex) of the dataset file: a resumed ingest must read the same bytes. */
+    dataset: z.string(),
+    datasetSha256: z.string(),
+    items: z.array(LedgerItem),
+  })
+  .strict();
 export type Ledger = z.infer<typeof Ledger>;
 
 const Pending = z.object({ v: z.literal(1), entries: z.array(z.object({ ledger: LedgerItem, sealed: z.string() }).strict()) }).strict();

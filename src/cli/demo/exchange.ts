@@ -64,6 +64,7 @@ import type { Alert, AlertSink } from '../../monitor/alerts/alert.js';
 import { SuspensionClient } from '../../monitor/alerts/suspension-client.js';
 import { BoundedHttpReader } from '../../monitor/follower/bounded-http-reader.js';
 import { checkpointPolicy } from '../../monitor/follower/checkpoint-policy.js';
+import { auditApp } from '../../monitor/audit/audit-app.js';
 import { Monitor } from '../../monitor/monitor.js';
 import { parseMonitorConfig } from '../../monitor/monitor-config.js';
 import { MonitorStore } from '../../monitor/store/monitor-store.js';
@@ -117,7 +118,7 @@ export interface ExchangeOptions {
   readonly campaign?: string;
   readonly task?: TaskType;
   readonly overlap?: number;
-  /** Gatekeeper on `port`, hub on port+1, witness on port+2; 0 (default) picks free ports. */
+  /** Gatekeeper on `port`, hub on port+1, witness on port+2, audit page on port+3; 0 (default) picks free ports. */
   readonly port?: number;
   /** Hub accounts made at first start for people to sign in with (default 1). */
   readonly humans?: number;
@@ -143,7 +144,7 @@ export interface Exchange {
     /** The workstation app, served from the gatekeeper's origin. */
     readonly workstation: string;
     readonly witness: string;
-    /** The monitor's audit page; undefined until the monitor serves one (src/monitor, issue 8). */
+    /** The monitor's audit page (src/monitor/audit); undefined without a monitor. */
     readonly audit: string | undefined;
   };
   readonly lab: string;
@@ -180,8 +181,15 @@ async function fileOrCreate(path: string, make: () => Promise<void>): Promise<vo
   }
 }
 
-async function rootKey(dataDir: string): Promise<RootKey> {
+/**
+ * The lab's root key from dataDir's keystore, with the passphrase from
+ * $KEYHOLE_KEYSTORE_PASSPHRASE or, for the demo only, a generated one kept
+ * beside it. `create`: make both on first start; otherwise a missing keystore
+ * is an error that says to run the demo first.
+ */
+export async function demoRootKey(dataDir: string, create: boolean): Promise<RootKey> {
   const keystore = join(dataDir, DataDirLayout.keystore);
+  if (!create) await access(keystore).catch(() => fail('NOT_FOUND', `no keystore in ${dataDir}; run \`keyhole demo --data-dir ${dataDir}\` first`));
   let passphrase = process.env[PASSPHRASE_ENV];
   if (!passphrase) {
     const file = join(dataDir, DataDirLayout.passphrase);
@@ -235,7 +243,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       fail('CONFLICT', `${dataDir} holds campaign ${existing.campaign}, not ${campaign}; use another --data-dir (or the same campaign)`);
     }
     const db = o.db ?? existing?.db;
-    const root = await rootKey(dataDir);
+    const root = await demoRootKey(dataDir, true);
     const pgSchema = (part: string): { pgSchema?: string } => (db?.startsWith('postgres') ? { pgSchema: `${o.pgSchemaPrefix ?? 'keyhole'}_${part}` } : {});
     const gatekeeperDb = await openGatekeeperDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.gatekeeperDb)}`, pgSchema('gatekeeper'));
     closers.push(() => gatekeeperDb.close());
@@ -364,6 +372,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
 
     const alerts: Alert[] = [];
     let monitor: Monitor | undefined;
+    let auditServer: Listening | undefined;
     if (o.monitor !== false) {
       const policyOfLog = await checkpointPolicy(p, logVkey, [cosigner.verifierKey], 1);
       const monitorStore = new MonitorStore(join(dataDir, DataDirLayout.monitorDb));
@@ -395,6 +404,8 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
         await started.stop();
         monitorStore.close();
       });
+      auditServer = await listenOn(auditApp({ p, monitor }).fetch, at(3));
+      closers.push(() => auditServer!.close());
     }
 
     let approving: Promise<number> = Promise.resolve(0);
@@ -412,7 +423,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     }
 
     const exchange: Exchange = {
-      urls: { hub: hubServer.url, gatekeeper: gatekeeperServer.url, workstation: new URL('workstation/', gatekeeperServer.url).href, witness: witnessServer.url, audit: undefined },
+      urls: { hub: hubServer.url, gatekeeper: gatekeeperServer.url, workstation: new URL('workstation/', gatekeeperServer.url).href, witness: witnessServer.url, audit: auditServer?.url },
       lab: DEMO_LAB,
       vendor: DEMO_VENDOR,
       campaign,
