@@ -54,11 +54,17 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       ['Scott is a very sympathetic person', 'Scott'],
       ['What is your last name? Magnússon', 'Magnússon'],
       ['Hello Anouk van Dijk', 'Anouk van Dijk'],
+      ['My name is Zorvath', 'Zorvath'], ['Hi Kelemen, thanks for the update', 'Kelemen'], ['Name: Ardis Quell\nPhone: 0490 75 40 81', 'Ardis Quell'],
+      ['A film directed by Tomasz Wrzesniak and starring Wrzesniak', 'Wrzesniak'], ['please follow up with maria kowalski tomorrow', 'maria kowalski'],
+      ['Thanks!\nArlo Venn\nAcme Corp\nTel 0490 75 40 81', 'Arlo Venn'], ['Then Vesnar shouted at the dog', 'Vesnar'],
+      ['the founders Anna Weber, Kowalczyk and others', 'Kowalczyk'],
     ],
     negative: [
       'Abraham Lincoln was president', 'Albert Einstein said so', 'The United States', 'On Monday we met',
       'Will you help me?', 'Grace is a virtue', 'I asked Siri about it', 'She studied at Joseph Academy', 'We hiked Dora Creek',
       'The NASA team met', 'Entertainment Weekly listed it',
+      'Oh dear, I’m sorry to hear that', 'It is called Greenland because it is green', 'Hello World!', 'Hi Team, the build is green', 'Google said on Monday',
+      'the version 2.5.0 of Python', 'we will mark the grace period in may', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227 by Abraham Lincoln',
     ],
   },
   credential_url: {

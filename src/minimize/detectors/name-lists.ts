@@ -44,7 +44,8 @@ most such other another after before about above below from into onto over under
 to up down out off again once because while until since although though yes sure great good nice cool wow oh ah um uh
 name address phone email city state country company university college school hospital bank street road avenue
 president senator governor king queen prince princess saint st captain general doctor professor chief director
-bible quran koran jesus christ allah buddha muhammad siri alexa cortana tor apt suite`.split(/\s+/),
+bible quran koran jesus christ allah buddha muhammad siri alexa cortana tor apt suite
+world everyone everybody team folks guys friends gang ladies gentlemen mom dad mum buddy`.split(/\s+/),
 );
 
 /** Words that make a capitalised run a place or an organisation ("Joseph Academy", "Dora Creek"). */

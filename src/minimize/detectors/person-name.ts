@@ -31,6 +31,17 @@ friend boss colleague brother sister mother father mom dad neighbor neighbour pa
 );
 // After a name: verbs and phrases that only people do ("X said", "X lives at").
 const PERSON_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|asked|told|shouted|replied|wrote|lives|lived|works|worked|is from|was born|will be|from\b)|:\s*["“])/;
+// The same, strong enough to make an unknown word a name: an organisation can "say" but does not
+// "shout", "live at" or "spend a year" somewhere; sentence-start words ("The", "However") are
+// already NOT_NAME_WORDS.
+const STRONG_AFTER = /^\s+(?:shouted|replied|whispered|lives (?:at|on|in)|lived (?:at|on|in)|spent a year|began writing|was born|is from|will be talking)\b/;
+// Cues after which a capitalised word is a name even when the lexicon does not know it:
+// "My name is Rubija", "Name: Toshimi Arata", "call me Piusz", "Dear Shovda", "starring Sedej".
+const STRONG_CUES: ReadonlySet<string> = new Set('named dear starring signed sincerely regards'.split(' '));
+const GREETINGS: ReadonlySet<string> = new Set(['hi', 'hello', 'hey', 'dear', 'thanks']);
+const STRONG_PAIRS: ReadonlySet<string> = new Set(
+  ['name is', 'name was', 'call me', 'calls me', 'called me', 'directed by', 'written by', 'produced by', 'painted by', 'composed by', 'assistant to', 'married to', 'producer', 'says', 'said'],
+);
 
 /** The lower-cased word before `index`, skipping spaces and the punctuation of "Name:", "Dr.", "Hi,". */
 function wordBefore(text: string, index: number): { word: string; start: number } {
@@ -41,16 +52,19 @@ function wordBefore(text: string, index: number): { word: string; start: number 
   return { word: text.slice(start, end).toLowerCase(), start };
 }
 
-function cuedBefore(text: string, index: number): { honorific: boolean; cued: boolean } {
+function cuedBefore(text: string, index: number, end: number): { honorific: boolean; cued: boolean; strong: boolean } {
   const previous = wordBefore(text, index);
-  if (previous.word === '') return { honorific: false, cued: false };
-  if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true };
+  if (previous.word === '') return { honorific: false, cued: false, strong: false };
+  if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true, strong: true };
+  const pair = `${wordBefore(text, previous.start).word} ${previous.word}`;
+  // "Hi Christin," and "Hello Manlio!" but not "Hello World" or "Hi Mom and Dad".
+  const greeted = GREETINGS.has(previous.word) && /^[,!]/.test(text.slice(end, end + 1));
+  // A strong cue touches the name: "Oh dear, I'm sorry" is no greeting; "Name: X" is a label.
+  const gap = text.slice(previous.start + previous.word.length, index);
+  const strong = (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
   // "I am" and "this is" are cues only as a pair; "is" alone ("Who is Maria") is not.
-  if (previous.word === 'am' || previous.word === 'is') {
-    const pair = wordBefore(text, previous.start).word;
-    return { honorific: false, cued: pair === 'i' || pair === 'name' || pair === 'this' };
-  }
-  return { honorific: false, cued: CUES.has(previous.word) };
+  if (previous.word === 'am' || previous.word === 'is') return { honorific: false, cued: pair === 'i am' || pair === 'name is' || pair === 'this is', strong };
+  return { honorific: false, cued: CUES.has(previous.word), strong };
 }
 
 interface Word {
@@ -89,7 +103,7 @@ function runs(text: string): Word[][] {
       run = [];
       continue;
     }
-    const word: Word = { text: raw, lower: raw.toLowerCase(), start, end: start + raw.length + (isInitial && text[start + 1] === '.' ? 1 : 0) };
+    const word: Word = { text: raw, lower: raw.toLowerCase().replace(/’/g, "'"), start, end: start + raw.length + (isInitial && text[start + 1] === '.' ? 1 : 0) };
     const previous = run.at(-1);
     const gap = previous === undefined || start - previous.end > 24 ? '' : text.slice(previous.end, start);
     if (previous !== undefined && gap !== '' && PARTICLE.test(gap) && run.length < 4) run.push(word);
@@ -116,18 +130,34 @@ function nextWord(text: string, index: number): string {
   return /^[ \t]+([\p{L}]+)/u.exec(text.slice(index, index + 24))?.[1]?.toLowerCase() ?? '';
 }
 
+/**
+ * A line holding only a two- or three-word capitalised run, with a line of digits or an email
+ * within the next three lines: the name line of a signature or an address label.
+ */
+function signatureLine(text: string, words: Word[]): boolean {
+  if (words.length < 2 || words.length > 3 || !words.every((w) => /^\p{Lu}(?:\p{Ll}+|\.?)$/u.test(w.text))) return false;
+  const lineStart = text.lastIndexOf('\n', words[0]!.start - 1) + 1;
+  let lineEnd = text.indexOf('\n', words.at(-1)!.end);
+  if (lineEnd === -1) lineEnd = text.length;
+  if (!/^[ \t>?*-]*$/.test(text.slice(lineStart, words[0]!.start)) || !/^[ \t,]*$/.test(text.slice(words.at(-1)!.end, lineEnd))) return false;
+  const following = text.slice(lineEnd + 1).split('\n', 3).join('\n');
+  return /\d{2}|@/.test(following);
+}
+
 function classify(text: string, words: Word[]): string | null {
   const first = words[0]!;
   const last = words.at(-1)!;
   if (words.length > 4) return null;
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
-  const { honorific, cued } = cuedBefore(text, first.start);
-  // Most capitalised runs are sentence starts and titles: without lexicon evidence or an
-  // honorific they are done before any context is examined.
-  if (!evidence && !honorific) return null;
+  const { honorific, cued, strong } = cuedBefore(text, first.start, last.end);
+  const strongAfter = STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
+  // Most capitalised runs are sentence starts and titles: without lexicon evidence, an honorific
+  // or a strong cue they are done before any context is examined.
+  if (!evidence && !honorific && !strong && !strongAfter) return null;
   const value = text.slice(first.start, last.end).toLowerCase();
   if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
   if (honorific) return 'person.honorific';
+  if (!evidence) return 'person.named';
   const introduced = cued || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
   if (words.length >= 2) {
     if (isGiven(first)) return 'person.given-name';
@@ -143,16 +173,81 @@ export const personNameDetector: Detector = {
   id: 'person',
   entity: 'person',
   find(text) {
+    if (!HAS_CAPITAL.test(text)) return lowerCaseNames(text);
     const out: Finding[] = [];
+    const missed: Word[][] = [];
     for (const run of runs(text)) {
       const words = trim(run);
       if (words.length === 0) continue;
       const ruleId = classify(text, words);
       if (ruleId !== null) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
+      else missed.push(words);
     }
-    return out;
+    if (out.length === 0 || missed.length === 0) return out;
+    return [...out, ...linkedInText(text, out, missed)].sort((a, b) => a.start - b.start);
   },
 };
+
+const HAS_CAPITAL = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0386-\u03AB\u0400-\u042F]/;
+const LOWER_WORD = /[a-z\u00DF-\u00FF\u0100-\u024F][\p{L}\p{M}'’-]*/gu;
+const LOWER_CUE = /(?:name is|name's|call me|calls me|called|named|name:)\s+$/;
+
+/**
+ * Text written all in lower case (many chat messages) has no capitals to start from: a word is a
+ * name when the lexicon knows it as an unambiguous given name, or right after a naming cue; a
+ * following surname (lexicon or surname ending) or initial + surname joins it.
+ */
+function lowerCaseNames(text: string): Finding[] {
+  const out: Finding[] = [];
+  const words = [...text.matchAll(LOWER_WORD)].map((m) => ({ text: m[0], lower: m[0], start: m.index, end: m.index + m[0].length }));
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (NOT_NAME_WORDS.has(w.lower) || w.text.length < 3) continue;
+    const cued = LOWER_CUE.test(text.slice(Math.max(0, w.start - 12), w.start));
+    if (!cued && !isGiven(w)) continue;
+    let end = i;
+    for (let j = i + 1; j < words.length && j <= i + 2; j++) {
+      const next = words[j]!;
+      if (!/^[ \t]+(?:\p{Ll}\.?[ \t]+)?$/u.test(text.slice(words[j - 1]!.end, next.start))) break;
+      if (NOT_NAME_WORDS.has(next.lower) || !isSurname(next)) break;
+      end = j;
+    }
+    out.push({ start: w.start, end: words[end]!.end, entity: 'person', ruleId: cued ? 'person.lower-case-cue' : 'person.lower-case' });
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * Second pass over the runs the first one left: a run is a name when it repeats a word of a name
+ * found in the same text ("Maciej Borkowski ... starring Borkowski"), or when it stands in a list
+ * with one ("Morrison, Rogers and Torres") and the lexicon knows it.
+ */
+function linkedInText(text: string, found: readonly Finding[], missed: readonly Word[][]): Finding[] {
+  const tokens = new Set<string>();
+  // Only names with a given name or a naming cue spread; a surname-shaped guess ("Opium Rush")
+  // or a context guess ("Guevara said") does not.
+  for (const f of found) {
+    if (!SPREADING_RULES.has(f.ruleId)) continue;
+    for (const t of text.slice(f.start, f.end).split(/[\s.]+/)) {
+      const lower = t.toLowerCase();
+      if (t.length >= 3 && !NOT_NAME_WORDS.has(lower) && !AMBIGUOUS_GIVEN_NAMES.has(lower)) tokens.add(t);
+    }
+  }
+  const out: Finding[] = [];
+  const known = (w: Word) => (FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower)) || isSurname(w);
+  const near = (w: Word) => found.some((f) => LIST_GAP.test(f.end <= w.start ? text.slice(f.end, w.start) : text.slice(w.end, f.start)));
+  for (const words of missed) {
+    const value = text.slice(words[0]!.start, words.at(-1)!.end);
+    if (FAMOUS_PEOPLE.has(value.toLowerCase()) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower))) continue;
+    const linked = words.every((w) => tokens.has(w.text));
+    const listed = words.length === 1 && known(words[0]!) && near(words[0]!);
+    if (linked || listed) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId: linked ? 'person.repeated' : 'person.listed' });
+  }
+  return out;
+}
+const SPREADING_RULES: ReadonlySet<string> = new Set(['person.given-name', 'person.honorific', 'person.named']);
+const LIST_GAP = /^(?:,\s*|\s+(?:and|&|or)\s+|,\s+and\s+)$/;
 
 /**
  * Within one record, a name found once (e.g. "Tom Becker" in the first turn) is also a name when
