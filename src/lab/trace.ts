@@ -108,7 +108,7 @@ export function traceLeak(store: FingerprintStore, dump: string, lookup: Release
 export function formatTrace(t: TraceResult): string {
   const lines = [`scanned ${t.words} words; ${t.leaked.length} item(s) found, ${t.leaked.filter((l) => l.canary).length} of them canaries`];
   for (const l of t.leaked) {
-    const who = l.recipients.length === 0 ? 'never released (per the log)' : l.recipients.map((r) => `${r.annotator} at ${r.time} (log #${r.logIndex})`).join(', ');
+    const who = l.recipients.length === 0 ? 'nobody, per the log' : l.recipients.map((r) => `${r.annotator} at ${r.time} (log #${r.logIndex})`).join(', ');
     lines.push(`  ${l.canary ? 'CANARY ' : ''}${l.campaign}/${l.item}: ${l.matchedShingles}/${l.shingles} shingles${l.canary ? `, ${l.markers} marker words` : ''}; released to ${who}`);
   }
   if (t.suspects.length > 0) lines.push(`suspects: ${t.suspects.map((s) => `${s.annotator} (${s.canaries} canaries, ${s.items} items)`).join('; ')}`);

@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -35,8 +36,13 @@ test('keyhole monitor: alert line on stdout, signed webhook, and a suspension at
   await writeFile(join(h.dir, 'monitor.json'), JSON.stringify({ rules: { velocity: { suspend: true } } }));
   const hooked: Alert[] = [];
   const hook = new Hono().post('/hook', async (c) => {
-    const body = await c.req.text();
-    verifyWebhookSignature(utf8(secret), c.req.header(TIMESTAMP_HEADER) ?? null, c.req.header(SIGNATURE_HEADER) ?? null, body, Math.floor(Date.now() / 1000));
+    const raw = Buffer.from(await c.req.arrayBuffer());
+    const body = raw.toString('utf8');
+    const timestamp = c.req.header(TIMESTAMP_HEADER) ?? null;
+    verifyWebhookSignature(utf8(secret), timestamp, c.req.header(SIGNATURE_HEADER) ?? null, body, Math.floor(Date.now() / 1000));
+    // The recipe of docs/MONITOR.md, byte by byte: HMAC-SHA256(trimmed secret, ASCII timestamp || "." || raw body), "v1=" + lowercase hex.
+    const recipe = `v1=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.concat([Buffer.from(`${timestamp}.`, 'ascii'), raw])).digest('hex')}`;
+    assert.equal(c.req.header(SIGNATURE_HEADER), recipe);
     hooked.push(JSON.parse(body) as Alert);
     return c.body(null, 204);
   });
