@@ -6,6 +6,7 @@
  * the lab collects; with --exit-after-bots it then prints a summary and ends.
  */
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { fail } from '../core/errors.js';
@@ -30,6 +31,7 @@ interface DemoFlags {
   blobs?: string;
   port: string;
   overlap?: string;
+  workstation: string;
 }
 
 function count(value: string | undefined, what: string, min: number): number | undefined {
@@ -82,19 +84,20 @@ export function registerExchangeCommands(program: Command): void {
     .option('--db <location>', 'postgres://… for the hub and gatekeeper tables (default: SQLite in the data directory)')
     .option('--blobs <location>', 's3://bucket/prefix for sealed items (endpoint from $AWS_ENDPOINT_URL), or a directory')
     .option('--port <port>', 'gatekeeper port; hub, witness and audit page take the next three', '7380')
+    .option('--workstation <dir>', 'the built workstation app', WORKSTATION_BUNDLE)
     .action(async (o: DemoFlags) => {
       const bots = count(o.bots, '--bots', 1);
       if (o.exitAfterBots && bots === undefined) fail('BAD_FORMAT', '--exit-after-bots needs --bots N');
       const port = count(o.port, '--port', 0)!;
-      await access(`${WORKSTATION_BUNDLE}/bundle.json`).catch(() =>
-        fail('NOT_FOUND', `the workstation app is not built (${WORKSTATION_BUNDLE}); run \`npm run prepare\` (it builds the CLI and the app)`),
+      await access(join(o.workstation, 'bundle.json')).catch(() =>
+        fail('NOT_FOUND', `the workstation app is not built in ${o.workstation}; run \`npm run prepare\` (it builds the CLI and the app)`),
       );
       const overlap = count(o.overlap, '--overlap', 1);
       const ex = await startExchange({
         dataDir: o.dataDir,
         dataset: o.dataset ?? DEMO_DATASET,
         format: o.format,
-        bundleDir: WORKSTATION_BUNDLE,
+        bundleDir: o.workstation,
         port,
         ...(o.db === undefined ? {} : { db: o.db }),
         ...(o.blobs === undefined ? {} : { blobs: o.blobs }),

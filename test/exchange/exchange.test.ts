@@ -1,0 +1,212 @@
+/**
+ * The whole exchange end to end (issue 9): the demo's exchange with SDK bots
+ * on SQLite and on PostgreSQL + S3 (moto); the lab's export must say, item by
+ * item, what the bots chose. Also: `keyhole demo --bots --exit-after-bots`
+ * as a process, a restart on the same data directory, a label the hub
+ * altered is refused with its reason, a hostile dataset is refused by
+ * file:line before anything is sealed, and no plaintext reaches the vendor.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBots, type BotChoice } from '../../src/cli/demo/bots.js';
+import { startExchange, type Exchange, type ExchangeOptions } from '../../src/cli/demo/exchange.js';
+import { DEMO_DATASET } from '../../src/cli/demo-command.js';
+import { exportResults, sidecarPath, type Sidecar } from '../../src/lab/export.js';
+import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
+import { buildWorkstation } from '../../src/workstation/build.js';
+import { needs } from '../support/environment.js';
+import { motoAvailable, startMoto } from '../storage/support/moto.js';
+import { POSTGRES_URL, dropSchema, freshSchemaName, postgresAvailable } from '../storage/support/postgres.js';
+
+let bundleDir = '';
+const temps: string[] = [];
+
+before(async () => {
+  bundleDir = await tmp('keyhole-ex-bundle-');
+  await buildWorkstation(bundleDir);
+});
+
+after(async () => {
+  for (const d of temps) await rm(d, { recursive: true, force: true });
+});
+
+async function tmp(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+function start(dataDir: string, extra: Partial<ExchangeOptions> = {}): Promise<Exchange> {
+  return startExchange({ dataDir, dataset: DEMO_DATASET, format: 'auto', bundleDir, monitor: false, pace: { perMinute: 100_000, perHour: 1_000_000 }, ...extra });
+}
+
+async function exported(ex: Exchange, format: string, reidentify = false): Promise<{ lines: Record<string, unknown>[]; sidecar: Sidecar; text: string }> {
+  const out = join(await tmp('keyhole-ex-out-'), `export.${format}.jsonl`);
+  const sidecar = await exportResults({ p, store: ex.store, format, out, reidentify, labSectionKey: await ex.gk.secrets.labSectionKey(0) });
+  const text = await readFile(out, 'utf8');
+  assert.deepEqual(JSON.parse(await readFile(sidecarPath(out), 'utf8')), JSON.parse(JSON.stringify(sidecar)));
+  return { lines: text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), sidecar, text };
+}
+
+/** Every exported TRL record's chosen reply is the reply every bot that labelled the item preferred. */
+function assertExportMatchesBots(lines: Record<string, unknown>[], sidecar: Sidecar, choices: readonly BotChoice[], items: number, overlap: number): void {
+  assert.equal(lines.length, items);
+  assert.equal(sidecar.records.length, items);
+  assert.equal(choices.length, items * overlap);
+  const byItem = new Map<string, BotChoice[]>();
+  for (const c of choices) byItem.set(c.item, [...(byItem.get(c.item) ?? []), c]);
+  sidecar.records.forEach((r, i) => {
+    const bots = byItem.get(r.item) ?? [];
+    assert.equal(bots.length, overlap, `item ${r.item}: labelled by ${bots.length} bots`);
+    const chosen = lines[i]!.chosen as Array<{ role: string; content: string }>;
+    for (const b of bots) assert.equal(chosen[chosen.length - 1]!.content, b.preferredText, `item ${r.item}: export differs from what ${b.annotator} chose`);
+    assert.deepEqual(new Set(r.labels.map((l) => l.annotator)), new Set(bots.map((b) => `demo-vendor:${b.annotator}`)));
+    assert.equal(r.agreement, overlap > 1 ? 1 : null);
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
+  return out;
+}
+
+test('SQLite: bots label everything, the lab collects and exports exactly their choices', { timeout: 240_000 }, async (t) => {
+  const dataDir = await tmp('keyhole-ex-sqlite-');
+  let ex = await start(dataDir, { overlap: 2 });
+  t.after(() => ex.close());
+  assert.equal(ex.ingest.records, 30);
+  assert.equal(ex.ingest.sealed, 30);
+  assert.ok((ex.ingest.entities['email/email'] ?? 0) > 0, 'the demo dataset shows minimization');
+
+  const run = await runBots(ex, { count: 4 });
+  for (const r of run.results) assert.equal(r.stopped, 'queue-empty');
+
+  await t.test('a label the hub altered is refused with the reason, the others are accepted', async () => {
+    const row = await ex.hubDb.db.selectFrom('submissions').select(['seq', 'label']).orderBy('seq').executeTakeFirstOrThrow();
+    const label = JSON.parse(row.label) as { ct: string };
+    label.ct = (label.ct[0] === 'A' ? 'B' : 'A') + label.ct.slice(1);
+    await ex.hubDb.db.updateTable('submissions').set({ label: JSON.stringify(label) }).where('seq', '=', row.seq).execute();
+    const report = await ex.collect();
+    assert.equal(report.accepted, 59);
+    assert.equal(report.refused.length, 1);
+    assert.equal(report.refused[0]!.seq, row.seq);
+    assert.match(report.refused[0]!.reason, /signature or encryption does not verify/);
+    // Put it back as the device signed it: a second pull does not take refused submissions again (the cursor moved on).
+    const again = await ex.collect();
+    assert.equal(again.pulled, 0);
+    const results = await ex.store.results();
+    results.refused.length = 0;
+    results.cursor = 0;
+    await ex.store.writeResults(results);
+    await ex.hubDb.db.updateTable('submissions').set({ label: row.label }).where('seq', '=', row.seq).execute();
+    const repaired = await ex.collect();
+    assert.equal(repaired.accepted, 1);
+    assert.equal(repaired.total.accepted, 60);
+    assert.equal(repaired.total.itemsLabelled, 30);
+  });
+
+  await t.test('TRL export: item by item what the bots chose, with agreement 1 on every doubly labelled item', async () => {
+    const { lines, sidecar, text } = await exported(ex, 'trl');
+    assertExportMatchesBots(lines, sidecar, run.choices, 30, 2);
+    assert.doesNotMatch(text, /marisol\.quenby@mailbox-demo-org\.com|Marisol Quenby/, 'pseudonyms stay without --reidentify');
+    assert.equal(sidecar.annotators.length, 4);
+  });
+
+  await t.test('every export format is written by its minimize writer; --reidentify puts the originals back', async () => {
+    for (const format of ['openai-dpo', 'hh-rlhf', 'oasst']) {
+      const { lines, sidecar } = await exported(ex, format);
+      assert.equal(lines.length, 30, format);
+      assert.equal(sidecar.format, format);
+    }
+    const dpo = (await exported(ex, 'openai-dpo')).lines[0]!;
+    assert.ok(Array.isArray(dpo.preferred_output) && Array.isArray(dpo.non_preferred_output) && typeof dpo.input === 'object');
+    const hh = await exported(ex, 'hh-rlhf', true);
+    assert.match(hh.text, /Marisol Quenby/);
+    assert.match(String(hh.lines[0]!.chosen), /^\n\nHuman: /);
+  });
+
+  await t.test('the vendor side holds no plaintext: not the personal data, not even the minimized text', async () => {
+    const dataset = await readFile(DEMO_DATASET, 'utf8');
+    const needles = ['marisol.quenby@mailbox-demo-org.com', 'Marisol Quenby', 'Routers are complicated', 'Rayleigh scattering'];
+    for (const n of needles) assert.ok(dataset.includes(n));
+    const vendorFiles = [...(await filesUnder(join(dataDir, 'blobs'))), ...(await filesUnder(dataDir)).filter((f) => /hub\.db/.test(f))];
+    assert.ok(vendorFiles.length > 30);
+    for (const f of vendorFiles) {
+      const bytes = await readFile(f, 'latin1');
+      for (const n of needles) assert.ok(!bytes.includes(n), `${f} holds "${n}"`);
+    }
+  });
+
+  await t.test('a restart on the same data directory resumes: nothing sealed again, results kept', async () => {
+    await ex.close();
+    ex = await start(dataDir);
+    assert.equal(ex.ingest.sealed, 0);
+    assert.equal(ex.ingest.alreadyIngested, 30);
+    assert.equal((await ex.store.results()).accepted.length, 60);
+    assert.equal((await ex.collect()).pulled, 0);
+  });
+});
+
+test('hostile dataset: refused by file:line and field before anything is sealed or uploaded', { timeout: 60_000 }, async () => {
+  const dataDir = await tmp('keyhole-ex-bad-');
+  const bad = join(dataDir, 'bad.jsonl');
+  const good = (await readFile(DEMO_DATASET, 'utf8')).split('\n')[0]!;
+  await writeFile(bad, [good, '{"prompt": [', JSON.stringify({ chosen: 3, rejected: 'x' }), good, ''].join('\n'));
+  await assert.rejects(start(dataDir, { dataset: bad, format: 'trl-preference' }), (err: Error) => {
+    assert.match(err.message, /2 of 4 records cannot be ingested; nothing was sealed or uploaded/);
+    assert.match(err.message, /bad\.jsonl:2: not valid JSON/);
+    assert.match(err.message, /bad\.jsonl:3: .*chosen/);
+    return true;
+  });
+  await assert.rejects(stat(join(dataDir, 'lab', 'campaigns', 'demo', 'items.json')), { code: 'ENOENT' });
+  const blobs = await filesUnder(join(dataDir, 'blobs')).catch(() => []);
+  assert.deepEqual(blobs, []);
+});
+
+test('`keyhole demo --bots 3 --exit-after-bots`, then `keyhole export`, as processes', { timeout: 180_000 }, async () => {
+  const dataDir = await tmp('keyhole-ex-cli-');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 150_000 });
+  const demo = cli('demo', '--data-dir', dataDir, '--bots', '3', '--exit-after-bots', '--port', '0', '--workstation', bundleDir);
+  assert.equal(demo.status, 0, demo.stderr);
+  assert.match(demo.stdout, /workstation {3}http:\/\/127\.0\.0\.1:\d+\/workstation\/\n {16}sign in as annotator-1 \/ \S+/);
+  assert.match(demo.stdout, /audit page {4}http:\/\/127\.0\.0\.1:\d+\//);
+  assert.match(demo.stdout, /accepted 30, refused 0/);
+  assert.match(demo.stdout, /30 of 30 items labelled/);
+  const exp = cli('export', '--format', 'trl', '--data-dir', dataDir);
+  assert.equal(exp.status, 0, exp.stderr);
+  assert.match(exp.stdout, /wrote 30 trl records .* \(pseudonyms kept\)/);
+  const pull = cli('results', 'pull', '--data-dir', dataDir);
+  assert.equal(pull.status, 1);
+  assert.match(pull.stderr, /cannot reach the hub at http:\/\/127\.0\.0\.1:\d+\/; is it running/);
+});
+
+test('PostgreSQL + S3 (moto): the same loop, exports equal the bots\' choices', { timeout: 240_000 }, async (t) => {
+  if (!needs(t, await postgresAvailable(), 'PostgreSQL')) return;
+  if (!needs(t, motoAvailable(), 'moto (python3 -m moto.server)')) return;
+  const moto = await startMoto();
+  t.after(() => moto.stop());
+  await moto.createBucket('keyhole-exchange');
+  const prefix = freshSchemaName();
+  t.after(async () => {
+    await dropSchema(`${prefix}_hub`);
+    await dropSchema(`${prefix}_gatekeeper`);
+  });
+  const dataDir = await tmp('keyhole-ex-pg-');
+  const ex = await start(dataDir, { db: POSTGRES_URL, pgSchemaPrefix: prefix, blobs: 's3://keyhole-exchange/items', s3Endpoint: moto.endpoint });
+  t.after(() => ex.close());
+  assert.equal(ex.hubDb.dialect, 'postgres');
+  assert.equal(ex.gatekeeperDb.dialect, 'postgres');
+  const run = await runBots(ex, { count: 3 });
+  for (const r of run.results) assert.equal(r.stopped, 'queue-empty');
+  const report = await ex.collect();
+  assert.equal(report.accepted, 30);
+  assert.deepEqual(report.refused, []);
+  const { lines, sidecar } = await exported(ex, 'trl');
+  assertExportMatchesBots(lines, sidecar, run.choices, 30, 1);
+  await assert.rejects(stat(join(dataDir, 'blobs')), { code: 'ENOENT' }, 'sealed items went to S3, not to disk');
+});
