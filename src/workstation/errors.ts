@@ -35,6 +35,12 @@ export class WorkstationError extends Error {
     super(message);
     this.name = 'WorkstationError';
     this.kind = kind;
+    // Format the stack trace now. Until `.stack` is first read, V8 keeps each
+    // frame's function and receiver alive, and the frames of the task loop
+    // close over the open item; the app keeps a failure on screen (in its
+    // state) long after that item must be gone (test: "no string of the item
+    // is left in the page heap").
+    void this.stack;
   }
 }
 

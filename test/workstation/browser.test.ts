@@ -6,7 +6,8 @@
  * expired lease and a suspended annotator each show their message and no
  * plaintext; the device keys are non-extractable; the hub going away at
  * submit or the lease ending before it loses nothing typed; skip takes a
- * reason; a campaign naming another bundle cannot be opened. Screenshots of every task type at 1280×800 and 390×844 go to
+ * reason; a campaign naming another bundle cannot be opened; after submit no
+ * string of the item is left in the page's heap. Screenshots of every task type at 1280×800 and 390×844 go to
  * test-artifacts/screenshots/.
  */
 import { test } from 'node:test';
@@ -49,12 +50,23 @@ async function openCampaign(page: Page, appUrl: string, campaign: string): Promi
   else await page.click(`.campaigns button[data-campaign="${campaign}"]`);
 }
 
+/** A snapshot of the page's JavaScript heap after a full GC (every string in it is in the text). */
+async function heapSnapshot(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  const chunks: string[] = [];
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await cdp.detach();
+  return chunks.join('');
+}
+
 async function failureShown(page: Page, kind: string): Promise<string> {
   const card = await page.waitForSelector(`[data-failure="${kind}"]`, { timeout: 15_000 });
   return card.innerText();
 }
 
-test('workstation in Chromium against the real hub and gatekeeper', { timeout: 180_000 }, async (t) => {
+test('workstation in Chromium against the real hub and gatekeeper', { timeout: 300_000 }, async (t) => {
   if (!needs(t, existsSync(CHROMIUM), `Chromium at ${CHROMIUM}`)) return;
   await mkdir(SHOTS, { recursive: true });
   const out = await mkdtemp(join(tmpdir(), 'keyhole-ws-bundle-'));
@@ -78,6 +90,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 1
   await stack.campaign('outage', 'pairwise', [pairwiseItem('Is water wet?', 'Yes, in everyday usage.', 'No.')]);
   await stack.campaign('late', 'pairwise', [pairwiseItem('Name a prime number.', '7', '8')]);
   await stack.campaign('other-build', 'pairwise', [pairwiseItem('SECRET-OTHER-BUILD prompt', 'a', 'b')], { workstation: 'f'.repeat(64) });
+  await stack.campaign('forget', 'sft-rewrite', [chatItem([['user', 'Say FORGETPROMPTq7x.'], ['assistant', 'FORGETRESPONSEk2w']])]);
   await stack.campaign('forged', 'pairwise', [pairwiseItem('SECRET-FORGED prompt', 'SECRET-FORGED a', 'SECRET-FORGED b')]);
   await stack.campaign('dropped', 'pairwise', [pairwiseItem('SECRET-DROPPED prompt', 'SECRET-DROPPED a', 'SECRET-DROPPED b')]);
   await stack.campaign('expiring', 'pairwise', [pairwiseItem('SECRET-EXPIRED prompt', 'SECRET-EXPIRED a', 'SECRET-EXPIRED b')]);
@@ -298,6 +311,23 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 1
     assert.match(await page.innerText('.status-bar'), /1 skipped/);
     const leases = await stack.hub.store.db.selectFrom('leases').select(['state', 'skip_reason']).where('campaign', '=', 'late').execute();
     assert.deepEqual(leases, [{ state: 'skipped', skip_reason: 'broken-item' }]);
+  });
+
+  await t.test('after submit no string of the item is left in the page heap, not only the DOM', async () => {
+    await openCampaign(page, stack.appUrl, 'forget');
+    await page.waitForSelector('[data-phase="ready"]');
+    await page.keyboard.press('c');
+    await page.keyboard.press('r');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' FORGETTYPEDm4v');
+    await page.keyboard.press('Escape');
+    const markers = ['FORGETPROMPTq7x', 'FORGETRESPONSEk2w', 'FORGETTYPEDm4v'];
+    const open = await heapSnapshot(page);
+    for (const marker of markers) assert.ok(open.includes(marker), `control: ${marker} is in the heap while the item is open`);
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
+    const after = await heapSnapshot(page);
+    for (const marker of markers) assert.ok(!after.includes(marker), `${marker} is gone from the heap after submit`);
   });
 
   await t.test('a forged log proof: refused, and no plaintext appears', async () => {
