@@ -55,10 +55,10 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
   const kit = TASK_KITS[campaign.manifest.body.task];
 
   /**
-   * Shows a failure in place of the item. `lease` names an open item's lease
-   * that the failure ended: its draft is dropped (it can hold item text, e.g.
-   * the response being rewritten) and what was typed moves to the failure
-   * card, read-only. After signing out the draft stays, because the hub
+   * Shows a failure in place of the item. `ended` is given when the failure
+   * ended an open item's lease: its draft is dropped (it can hold item text,
+   * e.g. the response being rewritten) and what was typed moves to the
+   * failure card, read-only. After signing out the draft stays, because the hub
    * resumes the same lease after signing in and the draft comes back with it.
    */
   function fail(error: unknown, grant?: LeaseGrant, ended?: { lease: string; typed: string }): void {
