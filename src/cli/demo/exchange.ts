@@ -390,7 +390,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       }
       monitor = Monitor.open({
         p,
-        reader: new BoundedHttpReader(gatekeeperServer.url),
+        reader: new BoundedHttpReader(new URL('log/', gatekeeperServer.url).href),
         policy: policyOfLog,
         config: parseMonitorConfig(o.monitor?.config ?? { defaultVendor: DEMO_VENDOR, campaigns: { [campaign]: { vendor: DEMO_VENDOR, leaseSeconds: 900 } } }),
         store: monitorStore,
