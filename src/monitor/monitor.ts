@@ -28,7 +28,7 @@ import { integrityFinding } from './follower/integrity-finding.js';
 import { LogFollower, type FollowerPosition, type VerifiedChunk } from './follower/log-follower.js';
 import type { MonitorConfig } from './monitor-config.js';
 import type { Finding } from './rules/rule.js';
-import type { MonitorStore, SummaryRows } from './store/monitor-store.js';
+import type { ExposureRow, MonitorStore, RecordRow, SummaryRows } from './store/monitor-store.js';
 
 export interface MonitorOptions {
   readonly p: Primitives;
@@ -149,6 +149,8 @@ export class Monitor {
     const rows = store.transaction(() => {
       const findings: Finding[] = [];
       const touched = { annotators: new Set<string>(), devices: new Set<string>(), vendors: new Set<string>(), campaigns: new Set<string>() };
+      const records: RecordRow[] = [];
+      const exposures: ExposureRow[] = [];
       chunk.entries.forEach((entry, i) => {
         const index = chunk.from + i;
         let record: AccessRecord;
@@ -160,13 +162,15 @@ export class Monitor {
         }
         const event = this.observed(index, entry, record);
         findings.push(...this.evaluator.observe(event, this.state));
-        store.addRecord({ idx: index, entry, kind: record.kind, time_ms: event.timeMs, campaign: record.campaign ?? null, item: record.item ?? null, annotator: record.annotator ?? null, device: event.device ?? null, vendor: event.vendor });
-        if (record.kind === 'release' && record.decision === 'allow') store.addExposure(event.vendor, record.campaign ?? '', record.item ?? '', event.timeMs, index);
+        records.push({ idx: index, entry, kind: record.kind, time_ms: event.timeMs, campaign: record.campaign ?? null, item: record.item ?? null, annotator: record.annotator ?? null, device: event.device ?? null, vendor: event.vendor });
+        if (record.kind === 'release' && record.decision === 'allow') exposures.push({ vendor: event.vendor, campaign: record.campaign ?? '', item: record.item ?? '', first_ms: event.timeMs, first_idx: index });
         if (record.annotator !== undefined) touched.annotators.add(record.annotator);
         if (event.device !== undefined) touched.devices.add(event.device);
         touched.vendors.add(event.vendor);
         if (record.campaign !== undefined) touched.campaigns.add(record.campaign);
       });
+      store.addRecords(records);
+      store.addExposures(exposures);
       store.saveSummaries(this.summaries(touched));
       store.saveFollower({ origin: this.o.policy.origin, size: chunk.position.size, root: chunk.position.root, frontier: chunk.position.frontier.toJSON(), note: chunk.position.note, verified_ms: this.now() });
       return this.admitAndStore(findings);

@@ -29,6 +29,20 @@ export interface RecordRow {
   vendor: string;
 }
 
+export interface ExposureRow {
+  vendor: string;
+  campaign: string;
+  item: string;
+  first_ms: number;
+  first_idx: number;
+}
+
+const RECORD_COLUMNS = ['idx', 'entry', 'kind', 'time_ms', 'campaign', 'item', 'annotator', 'device', 'vendor'] as const;
+const EXPOSURE_COLUMNS = ['vendor', 'campaign', 'item', 'first_ms', 'first_idx'] as const;
+/** Rows per INSERT statement on the ingest path: one statement per row costs more than the row itself (bench/monitor.ts). */
+const ROWS_PER_INSERT = 64;
+const valuesList = (columns: number): string => Array.from({ length: ROWS_PER_INSERT }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ');
+
 export interface AlertRow {
   id: number;
   rule: string;
@@ -82,7 +96,9 @@ export class MonitorStore {
       checkpointsAt: p('SELECT * FROM checkpoints WHERE size = ?'),
       addCheckpoint: p('INSERT OR IGNORE INTO checkpoints (size, root, note, source, seen_ms) VALUES (@size, @root, @note, @source, @seen_ms)'),
       addRecord: p('INSERT INTO records (idx, entry, kind, time_ms, campaign, item, annotator, device, vendor) VALUES (@idx, @entry, @kind, @time_ms, @campaign, @item, @annotator, @device, @vendor)'),
-      addExposure: p('INSERT OR IGNORE INTO exposed_items (vendor, campaign, item, first_ms, first_idx) VALUES (?, ?, ?, ?, ?)'),
+      addRecords: p(`INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES ${valuesList(RECORD_COLUMNS.length)}`),
+      addExposure: p('INSERT OR IGNORE INTO exposed_items (vendor, campaign, item, first_ms, first_idx) VALUES (@vendor, @campaign, @item, @first_ms, @first_idx)'),
+      addExposures: p(`INSERT OR IGNORE INTO exposed_items (${EXPOSURE_COLUMNS.join(', ')}) VALUES ${valuesList(EXPOSURE_COLUMNS.length)}`),
       annotator: p('INSERT INTO annotators VALUES (@annotator, @vendor, @first_ms, @last_ms, @releases, @denies, @submits, @devices) ON CONFLICT (annotator) DO UPDATE SET last_ms = excluded.last_ms, releases = excluded.releases, denies = excluded.denies, submits = excluded.submits, devices = excluded.devices'),
       device: p('INSERT INTO devices VALUES (@device, @annotator, @first_ms, @last_ms, @releases) ON CONFLICT (device) DO UPDATE SET last_ms = excluded.last_ms, releases = excluded.releases'),
       vendor: p('INSERT INTO vendors VALUES (@vendor, @releases, @exposed) ON CONFLICT (vendor) DO UPDATE SET releases = excluded.releases, exposed = excluded.exposed'),
@@ -124,12 +140,24 @@ export class MonitorStore {
     this.s.addCheckpoint!.run(row);
   }
 
-  addRecord(row: RecordRow): void {
-    this.s.addRecord!.run(row);
+  /** Inserts the records of a verified chunk, in log order. */
+  addRecords(rows: readonly RecordRow[]): void {
+    this.insertMany(rows, RECORD_COLUMNS, this.s.addRecords!, this.s.addRecord!);
   }
 
-  addExposure(vendor: string, campaign: string, item: string, firstMs: number, firstIdx: number): void {
-    this.s.addExposure!.run(vendor, campaign, item, firstMs, firstIdx);
+  /** First releases of items to vendors; items already exposed to the vendor are kept as they were. */
+  addExposures(rows: readonly ExposureRow[]): void {
+    this.insertMany(rows, EXPOSURE_COLUMNS, this.s.addExposures!, this.s.addExposure!);
+  }
+
+  private insertMany<R>(rows: readonly R[], columns: readonly (keyof R)[], many: Statement, one: Statement): void {
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      const values: unknown[] = [];
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) for (const c of columns) values.push(rows[j]![c]);
+      many.run(values);
+    }
+    for (; i < rows.length; i++) one.run(rows[i]);
   }
 
   saveSummaries(rows: SummaryRows): void {
