@@ -20,7 +20,7 @@
  * Ends with one JSON line.
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
@@ -226,10 +226,14 @@ try {
     );
     console.log(`  p50 parts: lease request ${parts.lease} ms, sealed item ${parts.item} ms ∥ key release ${parts.release} ms, then proof check + decrypt + render ${parts.client} ms`);
   }
+  // Everything here (browser, hub, gatekeeper, witness) shares the machine: a busy machine shows in every figure.
+  const load = round(loadavg()[0]!, 1);
+  console.log(`load average (1 min) at the end: ${load}`);
   console.log(
     JSON.stringify({
       bench: 'workstation',
       samples: SAMPLES,
+      load1: load,
       bundleGzipBytes: bundle.total,
       bundleGoalMet: bundle.total < GOAL_BUNDLE_GZIP,
       results,
