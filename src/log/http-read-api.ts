@@ -23,8 +23,9 @@ export function logReadApi(reader: ObjectReader): Hono {
     if (!bytes) return c.text('no checkpoint yet\n', 404);
     return c.body(body(bytes), 200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
   });
-  app.get('/tile/*', async (c) => {
-    const rest = c.req.path.slice('/tile/'.length);
+  // A named parameter, not c.req.path: mounted under a prefix (the gatekeeper serves it at /log), the path includes the prefix.
+  app.get('/tile/:rest{.+}', async (c) => {
+    const rest = c.req.param('rest');
     const slash = rest.indexOf('/');
     let partial: number;
     try {

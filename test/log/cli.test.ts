@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Hono } from 'hono';
 import { utf8 } from '../../src/core/bytes.js';
 import { ed25519NoteVerifier, formatSignerKey, ed25519NoteSigner } from '../../src/core/note.js';
 import { verifyProofBundle } from '../../src/core/proof-bundle.js';
@@ -60,6 +61,17 @@ test('keyhole log vkey / verify / proof, over a directory and over HTTP, and the
       assert.equal((await fetch(new URL('tile/0/x001', server.url))).status, 404);
     } finally {
       await server.close();
+    }
+    // Mounted under a prefix, as the gatekeeper serves it at /log/: tiles resolve too, not only the checkpoint.
+    const mounted = new Hono();
+    mounted.route('/log', logReadApi(storage));
+    const prefixed = await listen(mounted);
+    try {
+      const underPrefix = await keyhole('log', 'verify', new URL('log/', prefixed.url).href, '--vkey', signer.verifierKey);
+      assert.equal(underPrefix.code, 0, underPrefix.stderr);
+      assert.match(underPrefix.stdout, /size 301/);
+    } finally {
+      await prefixed.close();
     }
 
     const proof = await keyhole('log', 'proof', '299', '--dir', logDir);
