@@ -45,7 +45,8 @@ to up down out off again once because while until since although though yes sure
 name address phone email city state country company university college school hospital bank street road avenue
 president senator governor king queen prince princess saint st captain general doctor professor chief director
 bible quran koran jesus christ allah buddha muhammad siri alexa cortana tor apt suite
-world everyone everybody team folks guys friends gang ladies gentlemen mom dad mum buddy`.split(/\s+/),
+world everyone everybody team folks guys friends gang ladies gentlemen mom dad mum buddy
+producer player singer songwriter actor actress author writer novelist director founder ceo artist painter drummer guitarist`.split(/\s+/),
 );
 
 /** Words that make a capitalised run a place or an organisation ("Joseph Academy", "Dora Creek"). */

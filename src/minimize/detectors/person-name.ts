@@ -35,9 +35,12 @@ const PERSON_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|asked|told|shouted|replied
 // "shout", "live at" or "spend a year" somewhere; sentence-start words ("The", "However") are
 // already NOT_NAME_WORDS.
 const STRONG_AFTER = /^\s+(?:shouted|replied|whispered|lives (?:at|on|in)|lived (?:at|on|in)|spent a year|began writing|was born|is from|will be talking)\b/;
+// Roles written right before a name ("Producer Liviana Palerma", "tennis player Hülya Bouwmeester").
+const ROLES = 'producer player singer songwriter actor actress author writer novelist director founder ceo artist painter drummer guitarist'.split(' ');
 // Cues after which a capitalised word is a name even when the lexicon does not know it:
 // "My name is Rubija", "Name: Toshimi Arata", "call me Piusz", "Dear Shovda", "starring Sedej".
-const STRONG_CUES: ReadonlySet<string> = new Set('named dear starring signed sincerely regards'.split(' '));
+const STRONG_CUES: ReadonlySet<string> = new Set([...'named dear starring signed sincerely regards'.split(' '), ...ROLES]);
+const ANSWER_LABELS: ReadonlySet<string> = new Set(['user', 'answer', 'a', 'me', 'customer', 'client']);
 const GREETINGS: ReadonlySet<string> = new Set(['hi', 'hello', 'hey', 'dear', 'thanks']);
 const STRONG_PAIRS: ReadonlySet<string> = new Set(
   ['name is', 'name was', 'call me', 'calls me', 'called me', 'directed by', 'written by', 'produced by', 'painted by', 'composed by', 'assistant to', 'married to', 'producer', 'says', 'said'],
@@ -53,7 +56,9 @@ function wordBefore(text: string, index: number): { word: string; start: number 
 }
 
 function cuedBefore(text: string, index: number, end: number): { honorific: boolean; cued: boolean; strong: boolean } {
-  const previous = wordBefore(text, index);
+  let previous = wordBefore(text, index);
+  // An answer after a speaker label: "What's the name on the account? User: Vilma Holm".
+  if (ANSWER_LABELS.has(previous.word) && /^:[ \t]*$/.test(text.slice(previous.start + previous.word.length, index))) previous = wordBefore(text, previous.start);
   if (previous.word === '') return { honorific: false, cued: false, strong: false };
   if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true, strong: true };
   const pair = `${wordBefore(text, previous.start).word} ${previous.word}`;
@@ -61,7 +66,8 @@ function cuedBefore(text: string, index: number, end: number): { honorific: bool
   const greeted = GREETINGS.has(previous.word) && /^[,!]/.test(text.slice(end, end + 1));
   // A strong cue touches the name: "Oh dear, I'm sorry" is no greeting; "Name: X" is a label.
   const gap = text.slice(previous.start + previous.word.length, index);
-  const strong = (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
+  const asked = previous.word === 'name' && /^\?[ \t\n]+(?:\p{L}+:[ \t]*)?$/u.test(gap);
+  const strong = asked || (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
   // "I am" and "this is" are cues only as a pair; "is" alone ("Who is Maria") is not.
   if (previous.word === 'am' || previous.word === 'is') return { honorific: false, cued: pair === 'i am' || pair === 'name is' || pair === 'this is', strong };
   return { honorific: false, cued: CUES.has(previous.word), strong };
@@ -140,7 +146,7 @@ function signatureLine(text: string, words: Word[]): boolean {
   let lineEnd = text.indexOf('\n', words.at(-1)!.end);
   if (lineEnd === -1) lineEnd = text.length;
   if (!/^[ \t>?*-]*$/.test(text.slice(lineStart, words[0]!.start)) || !/^[ \t,]*$/.test(text.slice(words.at(-1)!.end, lineEnd))) return false;
-  const following = text.slice(lineEnd + 1).split('\n', 3).join('\n');
+  const following = text.slice(lineEnd + 1, lineEnd + 241).split('\n', 3).join('\n');
   return /\d{2}|@/.test(following);
 }
 
@@ -166,7 +172,10 @@ function classify(text: string, words: Word[]): string | null {
     return introduced && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
   }
   if (isGiven(first)) return 'person.given-name';
-  return introduced ? 'person.context' : null;
+  if (introduced) return 'person.context';
+  // A lone word with a patronymic or family-name ending ("Yefremova", "Ryhänen") inside a
+  // sentence, not at its start where any capitalised word stands.
+  return !SURNAMES.has(first.lower) && isSurname(first) && !NATIONALITY_LIKE.test(first.lower) && !/[.!?:"“\n]\s*$/.test(text.slice(Math.max(0, first.start - 3), first.start)) && first.start > 0 ? 'person.surname-ending' : null;
 }
 
 export const personNameDetector: Detector = {
@@ -175,16 +184,16 @@ export const personNameDetector: Detector = {
   find(text) {
     if (!HAS_CAPITAL.test(text)) return lowerCaseNames(text);
     const out: Finding[] = [];
-    const missed: Word[][] = [];
+    const classified: ClassifiedRun[] = [];
     for (const run of runs(text)) {
       const words = trim(run);
       if (words.length === 0) continue;
       const ruleId = classify(text, words);
+      classified.push({ words, ruleId });
       if (ruleId !== null) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
-      else missed.push(words);
     }
-    if (out.length === 0 || missed.length === 0) return out;
-    return [...out, ...linkedInText(text, out, missed)].sort((a, b) => a.start - b.start);
+    if (out.length === classified.length) return out;
+    return [...out, ...linkedInText(text, classified)].sort((a, b) => a.start - b.start);
   },
 };
 
@@ -223,30 +232,50 @@ function lowerCaseNames(text: string): Finding[] {
  * found in the same text ("Maciej Borkowski ... starring Borkowski"), or when it stands in a list
  * with one ("Morrison, Rogers and Torres") and the lexicon knows it.
  */
-function linkedInText(text: string, found: readonly Finding[], missed: readonly Word[][]): Finding[] {
+interface ClassifiedRun {
+  readonly words: Word[];
+  readonly ruleId: string | null;
+}
+
+function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
   const tokens = new Set<string>();
   // Only names with a given name or a naming cue spread; a surname-shaped guess ("Opium Rush")
   // or a context guess ("Guevara said") does not.
-  for (const f of found) {
-    if (!SPREADING_RULES.has(f.ruleId)) continue;
-    for (const t of text.slice(f.start, f.end).split(/[\s.]+/)) {
-      const lower = t.toLowerCase();
-      if (t.length >= 3 && !NOT_NAME_WORDS.has(lower) && !AMBIGUOUS_GIVEN_NAMES.has(lower)) tokens.add(t);
-    }
+  for (const { words, ruleId } of runs) {
+    if (ruleId === null || !SPREADING_RULES.has(ruleId)) continue;
+    for (const w of words) if (w.text.length >= 3 && !NOT_NAME_WORDS.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower)) tokens.add(w.text);
   }
   const out: Finding[] = [];
   const known = (w: Word) => (FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower)) || isSurname(w);
-  const near = (w: Word) => found.some((f) => LIST_GAP.test(f.end <= w.start ? text.slice(f.end, w.start) : text.slice(w.end, f.start)));
-  for (const words of missed) {
-    const value = text.slice(words[0]!.start, words.at(-1)!.end);
-    if (FAMOUS_PEOPLE.has(value.toLowerCase()) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower))) continue;
-    const linked = words.every((w) => tokens.has(w.text));
-    const listed = words.length === 1 && known(words[0]!) && near(words[0]!);
-    if (linked || listed) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId: linked ? 'person.repeated' : 'person.listed' });
-  }
+  const lone = (r: ClassifiedRun | undefined) => r !== undefined && r.ruleId === null && r.words.length === 1 && known(r.words[0]!);
+  const gap = (a: ClassifiedRun | undefined, b: ClassifiedRun | undefined) => (a === undefined || b === undefined ? '' : text.slice(a.words.at(-1)!.end, b.words[0]!.start));
+  runs.forEach((run, i) => {
+    const { words } = run;
+    if (run.ruleId !== null) return;
+    const linked = tokens.size > 0 && words.every((w) => tokens.has(w.text));
+    let listed = false;
+    if (!linked && words.length === 1 && known(words[0]!)) {
+      const [previous, next] = [runs[i - 1], runs[i + 1]];
+      // Next to a found name in a list ("Anna Weber, Kowalczyk"), or "Kadiev and Adams": two
+      // lone words both known to the lexicon. A longer comma list of surnames ("White, Willis
+      // and Hoffman") is as often a firm's name.
+      listed =
+        (previous?.ruleId != null && LIST_GAP.test(gap(previous, run))) ||
+        (next?.ruleId != null && LIST_GAP.test(gap(run, next))) ||
+        (lone(next) && PAIR_GAP.test(gap(run, next)) && !/,\s*$/.test(text.slice(Math.max(0, words[0]!.start - 2), words[0]!.start))) ||
+        (lone(previous) && PAIR_GAP.test(gap(previous, run)) && !/,\s*$/.test(text.slice(Math.max(0, previous!.words[0]!.start - 2), previous!.words[0]!.start)));
+    }
+    if (!linked && !listed) return;
+    const value = text.slice(words[0]!.start, words.at(-1)!.end).toLowerCase();
+    if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower))) return;
+    out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId: linked ? 'person.repeated' : 'person.listed' });
+  });
   return out;
 }
 const SPREADING_RULES: ReadonlySet<string> = new Set(['person.given-name', 'person.honorific', 'person.named']);
+// "-ian" and "-ean" are surname endings (Armenian) but also every nationality ("Russian").
+const NATIONALITY_LIKE = /(?:[ie]an|ese|ish)$/;
+const PAIR_GAP = /^\s+(?:and|&)\s+$/;
 const LIST_GAP = /^(?:,\s*|\s+(?:and|&|or)\s+|,\s+and\s+)$/;
 
 /**

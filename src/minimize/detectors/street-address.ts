@@ -73,16 +73,20 @@ interface Core {
   readonly accept?: (match: RegExpExecArray) => boolean;
 }
 
-const core = (source: string, accept?: (match: RegExpExecArray) => boolean): Core => {
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})`, 'gu');
-  return accept === undefined ? { pattern } : { pattern, accept };
-};
+// The word boundary before a core is checked in JS: a leading lookbehind would stop V8 from
+// skipping ahead to the core's first digit or letter.
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const startsWord = (m: RegExpExecArray) => m.index === 0 || !WORD_CHAR.test(m.input[m.index - 1]!);
+const core = (source: string, accept?: (match: RegExpExecArray) => boolean): Core => ({
+  pattern: new RegExp(source, 'gu'),
+  accept: accept === undefined ? startsWord : (m) => startsWord(m) && accept(m),
+});
 const CORES: readonly Core[] = [
   core(`${HOUSE}(?:(?:${NAME_PART}|${DIRECTION_OR_ORDINAL})[ \\t]+){0,4}${STREET_TYPE}(?![\\p{L}])`),
   core(`(\\d{1,6})[A-Za-z]?[ \\t]+(?:\\d{1,6}[ \\t]+)?(?!${NOT_STREET_NAME}\\b)${NAME}(?:[ \\t]+${NAME_PART}){0,3}[ \\t]+(?=(\\d+))${NUMBER_END}`, notYears),
   // Words then a number: an address when the last word carries the street type (checked in JS,
   // which is cheaper than letting the regex backtrack through every word's endings).
-  core(`(?:${HOUSE})?((?:${NAME_PART}[ \\t]+){1,4})${NUMBER_END}`, (m) => NAMED_STREET_END.test(m[1]!)),
+  core(`(?:${HOUSE})?(${NAME}(?:[ \\t]+${NAME_PART}){0,3}[ \\t]+)${NUMBER_END}`, (m) => NAMED_STREET_END.test(m[1]!)),
   core(`(?:${HOUSE})?${PREFIX}[ \\t]+(?:(?:${NAME_PART}|\\p{Ll}{3,})[ \\t]+){0,4}\\d{1,5}[A-Za-z]?\\b`),
   core(`${HOUSE}(?:${PREFIX}|${LOWER_PREFIX})[ \\t]+(?:(?:${NAME_PART}|\\p{Ll}{3,})[ \\t]+){0,4}(?:\\d{1,5}[A-Za-z]?\\b|${NAME})`),
   core(`(?:\\d{1,6}[ \\t]+)?P\\.?[ \\t]?O\\.?[ \\t]?Box[ \\t]+\\d{1,6}`),
@@ -108,12 +112,19 @@ const ON_STREET = new RegExp(`\\b(?:on|at|along)[ \\t]+((?:${NAME}[ \\t]+){1,3}(
 // scan for digits (about 10x faster on hh-rlhf than running them over whole messages).
 const REACH_BEFORE = 80;
 const REACH_AFTER = 150;
+// Every address has a number next to a capitalised word ("12 Main", "Koskikatu 25", "Box 9"),
+// a street word ("ul. 5", "rue", "apt. 9") or another number ("62573 103 Cassidy"): other
+// numbers ("in 2019,", "10 minutes", "1. First") open no window.
+const ANCHOR_AFTER = new RegExp(`^[A-Za-z]?[ \\t]+(?:\\d{1,6}[ \\t]+)?(?:\\p{Lu}|${LOWER_PREFIX}\\b|(?:apt|suite|box|dpo|apo|fpo)\\b)`, 'u');
+const ANCHOR_BEFORE = new RegExp(`(?:\\p{Lu}[\\p{L}\\p{M}'’.-]*|${INNER_TYPE}|#|apt\\.?|suite|box|unit|psc)[ \\t]*,?[ \\t]*$`, 'u');
 const DIGITS = /\d+/g;
 
 function digitWindows(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   DIGITS.lastIndex = 0;
   for (let m = DIGITS.exec(text); m !== null; m = DIGITS.exec(text)) {
+    const after = m.index + m[0].length;
+    if (!ANCHOR_AFTER.test(text.slice(after, after + 16)) && !ANCHOR_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     // Windows start and end between words so no pattern sees half a word.
     let start = Math.max(0, m.index - REACH_BEFORE);
     while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
