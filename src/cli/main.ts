@@ -8,6 +8,7 @@ import { registerGatekeeperCommands } from './gatekeeper-commands.js';
 import { registerMonitorCommands } from './monitor-commands.js';
 import { registerCanaryCommands } from './canary-commands.js';
 import { registerExchangeCommands } from './demo-command.js';
+import { registerDrillCommand } from './drill-command.js';
 
 const program = new Command();
 program
@@ -22,6 +23,7 @@ registerGatekeeperCommands(program);
 registerMonitorCommands(program);
 registerCanaryCommands(program);
 registerExchangeCommands(program);
+registerDrillCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

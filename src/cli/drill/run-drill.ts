@@ -1,0 +1,272 @@
+/**
+ * `keyhole drill`: the 2026 vendor breach, replayed on a throwaway exchange
+ * (issue 9). The attacker owns the vendor entirely: its database, blob store,
+ * configuration, environment and output, its assignment-signing key, and one
+ * annotator's device keys. Each phase measures what the attacker got and
+ * what keyhole noticed; controls prove each measurement can see a success
+ * (the search finds the canaries in the dataset itself; the key trial opens
+ * an item with its real DEK).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromBase64Url, toBase64Url } from '../../core/bytes.js';
+import { SealedLabel } from '../../core/label.js';
+import { parseJsonText, parseWith } from '../../core/schema.js';
+import { unwrapDek, inspectItem } from '../../core/sealed-item.js';
+import { parseSlot } from '../../gatekeeper/keystore/keks.js';
+import { setVendor } from '../../gatekeeper/registry.js';
+import { labelsMissingAtHub } from '../../lab/reconcile.js';
+import { auditLog } from '../../log/verify-log.js';
+import { FileSystemStorage } from '../../log/fs-storage.js';
+import { ed25519NoteVerifier } from '../../core/note.js';
+import type { Alert } from '../../monitor/alerts/alert.js';
+import { nodePrimitives as p } from '../../platform/node-primitives.js';
+import { SdkAnnotator, type WorkResult } from '../../workstation/sdk/annotator.js';
+import { botLabel } from '../demo/bots.js';
+import { DataDirLayout, startExchange, type Exchange } from '../demo/exchange.js';
+import { writeCanaryDataset } from './canary-dataset.js';
+import type { DrillReport, TamperingCheck } from './drill-report.js';
+import { rollBackQueue, rotateUnleasedItems, snapshotQueue, swapNewestLabels } from './hub-tampering.js';
+import { keyCandidates, tryKeys } from './key-trial.js';
+import { searchPlaintext, type SearchTarget } from './plaintext-search.js';
+import { stolenDeviceAttack } from './stolen-device.js';
+import { copyVendor, type CopiedFile } from './vendor-copy.js';
+
+export interface DrillOptions {
+  readonly bundleDir: string;
+  readonly records: number;
+  readonly db?: string;
+  readonly blobs?: string;
+  readonly s3Endpoint?: string;
+  /** Keep the throwaway instance's directory (printed) instead of deleting it. */
+  readonly keep?: boolean;
+  /** Seconds the stolen-device attacker keeps going if nothing stops it. */
+  readonly attackSeconds: number;
+  readonly progress: (line: string) => void;
+}
+
+/** The vendor's exposure budget for the drill: open items it may hold at once. */
+const EXPOSURE_BUDGET = 10;
+const HONEST_BOTS = 3;
+const ITEMS_PER_HONEST_BOT = 3;
+
+interface Bot {
+  readonly id: string;
+  readonly sdk: SdkAnnotator;
+}
+
+async function signInBot(ex: Exchange, id: string): Promise<Bot> {
+  const login = await ex.addAnnotator(id);
+  const sdk = await SdkAnnotator.signIn({ hub: ex.urls.hub, gatekeeper: ex.urls.gatekeeper, username: login.username, password: login.password, primitives: p });
+  await ex.approvePending();
+  return { id, sdk };
+}
+
+async function work(ex: Exchange, bot: Bot, max: number): Promise<WorkResult> {
+  const [campaign] = (await bot.sdk.campaigns()).filter((c) => c.manifest.body.campaign === ex.campaign);
+  if (campaign === undefined) throw new Error(`${bot.id} does not see campaign ${ex.campaign}`);
+  return bot.sdk.work(campaign, (view, { item }) => botLabel(item, view, 0).label, { max });
+}
+
+/** Sealed items and labels as the vendor copy holds them: what the key trial works on. */
+async function sealedAtHub(ex: Exchange) {
+  const rows = await ex.hubDb.db.selectFrom('items').select('blob_key').where('campaign', '=', ex.campaign).execute();
+  const items: Uint8Array[] = [];
+  for (const r of rows) {
+    const bytes = await ex.blobs.get(r.blob_key);
+    if (bytes) items.push(bytes);
+  }
+  const labels = [];
+  for (const s of await ex.hubDb.db.selectFrom('submissions').select(['label', 'device']).where('campaign', '=', ex.campaign).execute()) {
+    const device = await ex.gatekeeperDb.db.selectFrom('devices').select(['signing_key', 'kex_key']).where('id', '=', s.device).executeTakeFirst();
+    if (device) labels.push({ label: parseWith(SealedLabel, parseJsonText(s.label, 'label'), 'label'), device: { signing: fromBase64Url(device.signing_key), kex: fromBase64Url(device.kex_key) } });
+  }
+  return { items, labels };
+}
+
+export async function runDrill(o: DrillOptions): Promise<DrillReport> {
+  const started = new Date();
+  const dir = await mkdtemp(join(tmpdir(), 'keyhole-drill-'));
+  let output = '';
+  const write = process.stderr.write.bind(process.stderr);
+  // Everything the processes print is part of what the attacker copies.
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  let ex: Exchange | undefined;
+  try {
+    o.progress(`throwaway instance in ${dir}`);
+    const pgSchemaPrefix = `drill_${Date.now().toString(36)}`;
+    const dataset = await writeCanaryDataset(join(dir, 'canary-dataset.jsonl'), o.records);
+    ex = await startExchange({
+      dataDir: join(dir, 'instance'),
+      dataset: dataset.path,
+      format: 'trl-preference',
+      bundleDir: o.bundleDir,
+      ...(o.db ? { db: o.db, pgSchemaPrefix } : {}),
+      ...(o.blobs ? { blobs: o.blobs } : {}),
+      ...(o.s3Endpoint ? { s3Endpoint: o.s3Endpoint } : {}),
+      humans: 0,
+      pace: { perMinute: 10, perHour: 300 },
+      monitor: { suspend: true, config: { defaultVendor: 'demo-vendor', rules: { velocity: { perMinute: 4, suspend: true }, 'denial-burst': { count: 5, windowSeconds: 60, suspend: true } } } },
+    });
+    const x = ex;
+    await setVendor(x.gk, { vendor: x.vendor, hubKey: toBase64Url(x.hub.identity.signer.publicKey), exposureBudget: EXPOSURE_BUDGET });
+    o.progress(`ingested ${x.ingest.sealed} items with canaries; vendor exposure budget ${EXPOSURE_BUDGET}`);
+
+    // Honest work first: the vendor's copy should hold labels and leases, not only items.
+    const honest: Bot[] = [];
+    for (let i = 1; i <= HONEST_BOTS; i++) honest.push(await signInBot(x, `drill-bot-${i}`));
+    let labelled = 0;
+    for (const bot of honest) labelled += (await work(x, bot, ITEMS_PER_HONEST_BOT)).submitted;
+    const firstPull = await x.collect();
+    o.progress(`${HONEST_BOTS} honest bots labelled ${labelled} items; the lab collected ${firstPull.accepted}`);
+    const honestAlerts = x.alerts.length;
+
+    const tampering: TamperingCheck[] = [];
+    // Tampering 1: swap two sealed labels between submissions.
+    const swapper = await signInBot(x, 'drill-bot-labels');
+    const swapWork = await work(x, swapper, 2);
+    const swapped = await swapNewestLabels(x.hubDb, x.lab, x.campaign);
+    const pull = await x.collect();
+    const refusedSwapped = pull.refused.filter((r) => swapped.includes(r.seq)).length;
+    tampering.push({
+      attack: 'swap sealed labels between two submissions',
+      performed: `${swapWork.submitted} labels submitted, then their label columns exchanged`,
+      detected: swapped.length === 2 && refusedSwapped === 2,
+      by: `lab collect refused ${refusedSwapped} of ${swapped.length}: ${pull.refused[0]?.reason ?? 'no refusal'}`,
+    });
+
+    // Tampering 2: serve every unleased slot another item's ciphertext.
+    const { rotated, restore } = await rotateUnleasedItems(x.hubDb, x.lab, x.campaign);
+    const tricked = await signInBot(x, 'drill-bot-items');
+    const trickedWork = await work(x, tricked, 1);
+    await restore();
+    const refusal = typeof trickedWork.stopped === 'object' ? trickedWork.stopped : undefined;
+    tampering.push({
+      attack: 'swap items between slots',
+      performed: `${rotated} unleased items each pointed at another item's sealed bytes`,
+      detected: rotated > 1 && trickedWork.submitted === 0 && refusal?.kind === 'item-invalid',
+      by: `the workstation refused to show it (${refusal ? `${refusal.kind}: ${refusal.message}` : `stopped: ${String(trickedWork.stopped)}`})`,
+    });
+
+    // Tampering 3: roll the hub's queue back past two submitted labels.
+    const snapshot = await snapshotQueue(x.hubDb, x.lab, x.campaign);
+    const late = await signInBot(x, 'drill-bot-rollback');
+    const lateWork = await work(x, late, 2);
+    await rollBackQueue(x.hubDb, x.lab, x.campaign, snapshot);
+    await x.collect();
+    const missing = await labelsMissingAtHub(x.gatekeeperDb.db, x.campaign, await x.store.results());
+    const rolledBack = missing.filter((m) => m.annotator === `${x.vendor}:${late.id}`).length;
+    tampering.push({
+      attack: 'roll the hub back past submitted labels',
+      performed: `${lateWork.submitted} labels submitted, then the campaign's items, leases and submissions restored from a snapshot taken before them`,
+      detected: lateWork.submitted > 0 && rolledBack === lateWork.submitted,
+      by: `lab reconciliation: ${rolledBack} of ${lateWork.submitted} labels have a logged submit receipt but the hub no longer delivers them`,
+    });
+
+    // The stolen device: the first honest bot's keys, with the hub's signing key to make assignments.
+    const victim = honest[0]!;
+    const attackStart = Date.now();
+    const campaignInfo = (await victim.sdk.campaigns()).find((c) => c.manifest.body.campaign === x.campaign)!;
+    const attack = await stolenDeviceAttack({
+      p,
+      hub: x.hub,
+      gatekeeperUrl: x.urls.gatekeeper,
+      lab: x.lab,
+      campaign: x.campaign,
+      annotator: victim.id,
+      device: victim.sdk.device,
+      labPublicKey: x.gk.labSigner.publicKey,
+      resultKey: campaignInfo.manifest.body.resultKey,
+      seconds: o.attackSeconds,
+    });
+    // Give the monitor a moment to record what it saw last.
+    await new Promise((r) => setTimeout(r, 1500));
+    const attackAlerts: Alert[] = x.alerts.slice(honestAlerts).filter((a) => a.subject.annotator === `${x.vendor}:${victim.id}` && Date.parse(a.detectedAt) >= attackStart);
+    const firstAlert = attackAlerts[0];
+    const suspension = attackAlerts.find((a) => a.suspension?.ok === true);
+    o.progress(`monitor: verified ${x.monitor?.verifiedSize ?? 0} of ${x.gk.audit.size} entries, ${x.alerts.length} alerts (${[...new Set(x.alerts.map((a) => a.rule))].join(', ')})`);
+    o.progress(`stolen device: ${attack.itemsDecrypted} items decrypted in ${attack.requests} requests; stopped by ${attack.stoppedBy}`);
+
+    // The breach itself: copy everything the vendor holds, then search it and try every key in it.
+    const copy = await copyVendor({
+      dataDir: join(dir, 'instance'),
+      database: o.db ? { kind: 'postgres', url: o.db, schema: `${pgSchemaPrefix}_hub` } : { kind: 'sqlite', files: [DataDirLayout.hubDb, `${DataDirLayout.hubDb}-wal`, `${DataDirLayout.hubDb}-shm`] },
+      blobs: o.blobs?.startsWith('s3://') ? { kind: 's3', url: o.blobs, endpoint: o.s3Endpoint } : { kind: 'dir', path: o.blobs ?? join(dir, 'instance', DataDirLayout.blobs) },
+      configFiles: [DataDirLayout.hubKey],
+      environment: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'KEYHOLE_KEYSTORE_PASSPHRASE')),
+      output,
+    });
+    const ledger = await x.store.requireLedger();
+    const targets: SearchTarget[] = dataset.records.map((r) => {
+      const minimized = ledger.items.find((i) => i.line === r.line);
+      return { id: `line ${r.line}`, canary: r.canary, texts: [...r.texts, ...(minimized ? [JSON.stringify(minimized.content)] : [])] };
+    });
+    const search = searchPlaintext(copy, targets);
+    const control = searchPlaintext([{ source: 'the dataset file itself', bytes: await readFile(dataset.path) }], targets);
+    o.progress(`searched ${copy.length} files (${search.bytes} bytes): ${search.canariesFound} canaries, ${search.recordsFound} records found`);
+
+    const sealed = await sealedAtHub(x);
+    const now = Math.floor(Date.now() / 1000);
+    const candidates = keyCandidates(copy);
+    const trial = await tryKeys(p, candidates, { ...sealed, labPublicKey: x.gk.labSigner.publicKey }, now);
+    const probe = sealed.items[0]!;
+    const head = await inspectItem(p, probe);
+    const realDek = await unwrapDek(p, await x.gk.keks.kek(parseSlot(JSON.stringify(head.slot)).kek), head).catch(() => undefined);
+    const trialControl = realDek ? await tryKeys(p, [realDek], { items: [probe], labels: [], labPublicKey: x.gk.labSigner.publicKey }, now) : undefined;
+    o.progress(`tried ${candidates.length} key-shaped values: ${trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened} opened anything`);
+
+    const logDir = join(dir, 'instance', DataDirLayout.logDir);
+    const audit = await auditLog(p, new FileSystemStorage(logDir), await ed25519NoteVerifier(p, x.gk.logKey.verifierKey));
+    const integrityAlerts = x.alerts.filter((a) => a.category === 'integrity').length;
+
+    const report: DrillReport = {
+      drill: 'vendor-breach',
+      v: 1,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      instance: { db: o.db ? 'postgres' : 'sqlite', blobs: o.blobs?.startsWith('s3://') ? 's3' : 'directory', records: dataset.records.length, itemsSealed: x.ingest.sealed + x.ingest.alreadyIngested },
+      honest: { bots: HONEST_BOTS, labelled, alerts: honestAlerts },
+      copy: { files: search.files, bytes: search.bytes, sources: sourceSummary(copy) },
+      plaintext: { canariesSearched: dataset.records.length, canariesFound: search.canariesFound, recordsSearched: search.records, ngramsSearched: search.ngrams, recordsFound: search.recordsFound, hits: search.hits, control: { canariesFoundInDataset: control.canariesFound, recordsFoundInDataset: control.recordsFound } },
+      keys: { ...trial, decrypted: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, control: { realDekOpensItem: (trialControl?.itemsOpened ?? 0) === 1 } },
+      stolenDevice: {
+        exposureBudget: EXPOSURE_BUDGET,
+        itemsTargeted: attack.itemsTargeted,
+        requests: attack.requests,
+        itemsDecrypted: attack.itemsDecrypted,
+        denials: attack.denials,
+        stoppedBy: attack.stoppedBy,
+        alerts: attackAlerts.map((a) => ({ rule: a.rule, latencyMs: a.latencyMs, suspended: a.suspension?.ok === true })),
+        firstAlertAfterMs: firstAlert && attack.firstGrantMs !== undefined ? Date.parse(firstAlert.detectedAt) - attack.firstGrantMs : null,
+        alertLatencyMs: firstAlert?.latencyMs ?? null,
+        suspendedAfterMs: suspension && attack.firstGrantMs !== undefined ? Date.parse(suspension.detectedAt) - attack.firstGrantMs : null,
+        refusedAfterSuspensionMs: attack.suspendedMs !== undefined && attack.firstGrantMs !== undefined ? attack.suspendedMs - attack.firstGrantMs : null,
+      },
+      tampering,
+      log: { size: audit.checkpoint.size, verified: true, integrityAlerts },
+      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, controlsPassed: control.canariesFound === dataset.records.length && (trialControl?.itemsOpened ?? 0) === 1, pass: false },
+    };
+    const v = report.verdict;
+    report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.undetectedTampering === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';
+    return report;
+  } finally {
+    process.stderr.write = write;
+    await ex?.close();
+    if (o.keep) o.progress(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Counts of what was copied, by kind of source. */
+function sourceSummary(copy: readonly CopiedFile[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of copy) {
+    const kind = c.source.startsWith('blob') ? 'blob-store objects' : c.source.startsWith('hub database') ? 'database files' : c.source.startsWith('hub file') ? 'hub config and key files' : c.source;
+    out[kind] = (out[kind] ?? 0) + 1;
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * `keyhole drill` end to end, as CI runs it: the JSON report must show zero
+ * plaintext in the vendor's copy, zero items opened with the keys found
+ * there, a stolen device held within the exposure budget and suspended by
+ * the monitor, every tampering detected, and controls that prove the search
+ * and the key trial would have seen a success.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { WORKSTATION_BUNDLE } from '../../src/cli/demo-command.js';
+import type { DrillReport } from '../../src/cli/drill/drill-report.js';
+import { buildWorkstation } from '../../src/workstation/build.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+
+test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded and suspended stolen device, and no undetected tampering', { timeout: 300_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'keyhole-drill-test-'));
+  try {
+    const bundle = existsSync(join(WORKSTATION_BUNDLE, 'bundle.json')) ? WORKSTATION_BUNDLE : (await buildWorkstation(join(dir, 'app'))).dir;
+    const json = join(dir, 'report.json');
+    const markdown = join(dir, 'report.md');
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'drill', '--json', json, '--markdown', markdown, '--workstation', bundle, '--seconds', '60'], { maxBuffer: 1 << 24 });
+    const r = JSON.parse(await readFile(json, 'utf8')) as DrillReport;
+
+    assert.equal(r.plaintext.control.canariesFoundInDataset, r.plaintext.canariesSearched, 'the search finds every canary where it is');
+    assert.equal(r.keys.control.realDekOpensItem, true, 'the key trial opens an item with its real key');
+    assert.ok(r.copy.sources['database files']! >= 1 && r.copy.sources['blob-store objects']! >= r.instance.itemsSealed, JSON.stringify(r.copy.sources));
+    assert.equal(r.plaintext.canariesFound, 0);
+    assert.equal(r.plaintext.recordsFound, 0);
+    assert.ok(r.keys.candidates > 0 && r.keys.attempts > 0);
+    assert.equal(r.keys.decrypted, 0);
+
+    assert.equal(r.honest.alerts, 0, 'honest bots raise no alert');
+    assert.equal(r.stolenDevice.stoppedBy, 'suspended', stderr);
+    assert.ok(r.stolenDevice.itemsDecrypted <= r.stolenDevice.exposureBudget);
+    assert.ok(r.stolenDevice.alerts.some((a) => a.suspended));
+    assert.notEqual(r.stolenDevice.suspendedAfterMs, null);
+
+    assert.equal(r.tampering.length, 3);
+    for (const t of r.tampering) assert.equal(t.detected, true, `${t.attack}: ${t.by}`);
+    assert.equal(r.log.integrityAlerts, 0);
+    assert.equal(r.verdict.pass, true);
+    assert.match(await readFile(markdown, 'utf8'), /^# keyhole drill[\s\S]*\*\*PASS\*\*/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
