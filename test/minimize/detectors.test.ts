@@ -13,8 +13,11 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     negative: ['mail user@example.com or admin@example.org', 'no at sign here', 'ping @channel'],
   },
   phone: {
-    positive: [['call me on +44 20 7946 0958 please', '+44 20 7946 0958'], ['my number is (212) 555-1234', '(212) 555-1234'], ['Tel: 0490 75 40 81', '0490 75 40 81']],
-    negative: ['When: 2000-04-16 11:34:35', 'delivered to 975 3968 Bay Street', 'my driver\'s license number is 2270-66-1551', 'released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40'],
+    positive: [['call me on +44 20 7946 0958 please', '+44 20 7946 0958'], ['my number is (212) 555-1234', '(212) 555-1234'], ['Tel: 0490 75 40 81', '0490 75 40 81'],
+      ['Desk: +447700 921 916', '+447700 921 916'], ['Phone: 0378 3549890', '0378 3549890'], ['Mobile: 723 813 266', '723 813 266'],
+      ['Fax: +41 (0)62 585 51 90', '+41 (0)62 585 51 90'], ['085 175 7641-Office', '085 175 7641'], ['text +14155550123 now', '+14155550123'], ['Desk: 5403926876', '5403926876']],
+    negative: ['When: 2000-04-16 11:34:35', 'delivered to 975 3968 Bay Street', 'my driver\'s license number is 2270-66-1551', 'released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40',
+      'it cost 723 813 266 dollars', 'order 5403926876 shipped', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227', 'at 10:30:45 on 2021-03-04'],
   },
   payment_card: {
     positive: [['card 4539 1488 0343 6467 declined', '4539 1488 0343 6467'], ['amex 378282246310005', '378282246310005']],

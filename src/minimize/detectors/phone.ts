@@ -7,7 +7,14 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { before, regexFindings, type Detector } from './detector.js';
 
-const CANDIDATE = /(?<![\w+.-])(?:\+|00)?\(?\d{1,5}\)?(?:[ .-]{1,2}\(?\d{1,6}\)?){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-]|\.\d)/g;
+// Groups of up to 8 digits ("0378 3549890"), a "(0)" trunk prefix after the country code
+// ("+41 (0)69 979 80 58"), an extension, and a label glued on after a hyphen ("788-063-Office").
+const CANDIDATE = /(?<![\w+.-])(?:\+|00)?\(?\d{1,6}\)?(?:[ .-]{1,2}(?:\(0\)[ .-]?)?\(?\d{1,8}\)?){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w]|-\d|\.\d)/g;
+/** Ungrouped digits: an E.164 number ("+14155550123"), or a bare run under a phone label. */
+const UNGROUPED = /(?<![\w+.-])\+?\d{7,15}(?![\w]|-\d|\.\d)/g;
+/** A phone label right before ("Phone: ", "Desk: ", "Mobile no. ") or right after ("-Office", " fax"). */
+const LABEL_BEFORE = /(?:phone|tel|telephone|mobile|cell|fax|desk|office|home|work|whatsapp|contact)(?:[ \t]*(?:#|no\.?|number))?[ \t]*[:.]?[ \t]*$/;
+const LABEL_AFTER = /^[-\s]*(?:office|fax|mobile|cell|home|work|desk|phone)\b/i;
 const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'IT', 'ES', 'NL', 'SE', 'FI', 'DK', 'CZ', 'HU', 'RU'];
 const CONTEXT = /(?:call|phone|tel|mobile|cell|fax|contact|reach|number|whatsapp|text me|dial|ring|\bph|#)[^.\n]{0,25}$/;
 const NOT_PHONE = [
@@ -15,11 +22,13 @@ const NOT_PHONE = [
   /^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$/, // d/m/y date
   /^(?:1[89]|20)\d\d\s?-\s?(?:1[89]|20)\d\d$/, // year range
   /^\d+\.\d+$/, // decimal
-  /^\d{1,3}(?:[ ,]\d{3})+$/, // thousands
+  /^\d{1,3}(?:[ ,]\d{3})+$/, // thousands (index THOUSANDS)
   /^\d{1,3}(?:\.\d{1,3}){3}$/, // IPv4 address
   /\s\.|\d\.\d+\s/, // columns of decimals
   /^\(?\d+\.\d+\)?$/, // paper ids such as 1706.03762
 ];
+
+const THOUSANDS = 4;
 
 // Digit groups that belong to something else: a time after a date ("2000-04-16 11:34"), a house
 // number before a street name ("975 3968 Bay Street"), or an id named just before it.
@@ -30,16 +39,20 @@ function digitsOf(value: string): string {
   return value.replace(/(?:x|ext\.?)\s?\d+$/, '').replace(/\D/g, '');
 }
 
-export function isPhone(value: string, context: string): boolean {
+export function isPhone(value: string, context: string, labelled = false): boolean {
   const digits = digitsOf(value);
   const bare = value.trim().replace(/^\((.*)\)$/, '$1');
-  if (digits.length < 7 || digits.length > 15 || NOT_PHONE.some((p) => p.test(bare))) return false;
+  if (digits.length < 7 || digits.length > 15) return false;
+  // Under a phone label, digit groups that look like thousands ("723 813 266") are a phone.
+  if (NOT_PHONE.some((p, i) => !(labelled && i === THOUSANDS) && p.test(bare))) return false;
   if ((value.match(/\(/g) ?? []).length !== (value.match(/\)/g) ?? []).length) return false;
   if (/^(\d)\1+$/.test(digits)) return false;
   if (value.startsWith('+') || value.startsWith('00')) {
-    const parsed = parsePhoneNumberFromString(value.startsWith('00') ? `+${value.slice(2)}` : value);
+    const international = value.replace(/\(0\)/, '');
+    const parsed = parsePhoneNumberFromString(international.startsWith('00') ? `+${international.slice(2)}` : international);
     return parsed?.isPossible() === true;
   }
+  if (labelled) return true;
   if (REGIONS.some((region) => parsePhoneNumberFromString(value, region)?.isValid() === true)) return true;
   const grouped = /[ .()-]/.test(value);
   return grouped && CONTEXT.test(context);
@@ -50,15 +63,28 @@ export const phoneDetector: Detector = {
   entity: 'phone',
   find(text) {
     if (!/\d{2}/.test(text)) return [];
-    return regexFindings(
+    const ungrouped = regexFindings(
+      text,
+      UNGROUPED,
+      (m) => {
+        const labelled = LABEL_BEFORE.test(before(text, m.index, 40)) || LABEL_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12));
+        if (!m[0].startsWith('+') && !labelled) return null;
+        return isPhone(m[0], '', labelled) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone.ungrouped' } : null;
+      },
+      'phone',
+    );
+    const grouped = regexFindings(
       text,
       CANDIDATE,
       (m) => {
         const context = before(text, m.index, 40);
-        if (!m[0].startsWith('+') && (FOLLOWED_BY_TIME_OR_STREET.test(text.slice(m.index + m[0].length, m.index + m[0].length + 24)) || OTHER_ID_CONTEXT.test(context))) return null;
-        return isPhone(m[0], context) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone' } : null;
+        const following = text.slice(m.index + m[0].length, m.index + m[0].length + 24);
+        if (!m[0].startsWith('+') && (FOLLOWED_BY_TIME_OR_STREET.test(following) || OTHER_ID_CONTEXT.test(context))) return null;
+        const labelled = LABEL_BEFORE.test(context) || LABEL_AFTER.test(following);
+        return isPhone(m[0], context, labelled) ? { start: m.index, end: m.index + m[0].length, ruleId: labelled ? 'phone.labelled' : 'phone' } : null;
       },
       'phone',
     );
+    return ungrouped.length === 0 ? grouped : [...grouped, ...ungrouped];
   },
 };
