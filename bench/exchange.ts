@@ -164,6 +164,7 @@ try {
     console.log(`mean time per item in each phase (ms a bot waited; fetch item and release key run in parallel):`);
     for (const ph of PHASES) console.log(`  ${ph.padEnd(17)} ${round(spent.get(ph)! / ITEMS, 2).toFixed(2).padStart(8)} ms  ${round((100 * spent.get(ph)!) / totalMs, 1).toFixed(1).padStart(5)} %`);
     console.log(`  collect (lab)     ${round((collectSeconds * 1000) / ITEMS, 2).toFixed(2).padStart(8)} ms  (${round(ITEMS / collectSeconds, 0)} labels/s, after the loop)`);
+    console.log(`so keyhole limits ${BOTS} annotators only while each spends under ${round(BOTS / itemsPerSecond, 1)} s per item; people take tens of seconds`);
     console.log(`baseline: the same ${ITEMS} items through seal item + open item + seal label + open label in memory: ${round(baselinePerSecond, 0)} items/s on one core`);
     console.log(`the loop reaches ${round((100 * itemsPerSecond) / baselinePerSecond, 1)}% of the in-memory crypto rate (ingest of ${ITEMS} records took ${round(ingestSeconds, 1)} s; ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)})`);
     console.log(
@@ -181,6 +182,7 @@ try {
         baselineItemsPerSecond: round(baselinePerSecond, 1),
         ratioToBaseline: round(itemsPerSecond / baselinePerSecond, 3),
         ingestSeconds: round(ingestSeconds, 1),
+        thinkSecondsWhereKeyholeLimits: round(BOTS / itemsPerSecond, 2),
       }),
     );
   } finally {

@@ -18,7 +18,6 @@ import { SubmissionPage } from '../hub/submissions.js';
 export type SubmissionPage = z.infer<typeof SubmissionPage>;
 export type PulledSubmission = SubmissionPage['submissions'][number];
 
-const HubInfo = z.object({ hub: Identifier, signingKey: z.string() }).strict();
 const UploadAnswer = z.object({ items: z.array(z.object({ item: Identifier, digest: z.string(), status: z.enum(['stored', 'exists']) }).strict()) }).strict();
 const MissingAnswer = z.object({ missing: z.array(Identifier) }).strict();
 export type HubDevice = LabDeviceView;
@@ -41,12 +40,6 @@ export class HubLabClient {
     private readonly signer: Ed25519Signer,
     private readonly p: Primitives,
   ) {}
-
-  /** The hub's id and assignment key, unauthenticated: the lab pins them at setup (setVendor). */
-  static async identify(base: string): Promise<z.infer<typeof HubInfo>> {
-    const res = await reach(base, new URL('v1/hub', slash(base)), {});
-    return HubInfo.parse(await res.json());
-  }
 
   private async call(method: LabRequest['method'], path: string, body?: unknown): Promise<Response> {
     const bytes = body === undefined ? new Uint8Array(0) : utf8(JSON.stringify(body));

@@ -29,6 +29,8 @@ export const LabConfig = z
     /** postgres://… when the tables are on PostgreSQL; absent for SQLite files in the data directory. */
     db: z.string().optional(),
     pgSchemaPrefix: z.string().optional(),
+    /** s3://bucket/prefix when sealed items are in S3; absent for blobs/ in the data directory. */
+    blobs: z.string().optional(),
   })
   .strict();
 export type LabConfig = z.infer<typeof LabConfig>;

@@ -86,26 +86,32 @@ test('SQLite: bots label everything, the lab collects and exports exactly their 
   const run = await runBots(ex, { count: 4 });
   for (const r of run.results) assert.equal(r.stopped, 'queue-empty');
 
-  await t.test('a label the hub altered is refused with the reason, the others are accepted', async () => {
-    const row = await ex.hubDb.db.selectFrom('submissions').select(['seq', 'label']).orderBy('seq').executeTakeFirstOrThrow();
-    const label = JSON.parse(row.label) as { ct: string };
+  await t.test('labels the hub altered, re-bound or re-attributed are refused with the reason; the rest are accepted', async () => {
+    const rows = await ex.hubDb.db.selectFrom('submissions').select(['seq', 'label', 'item', 'annotator']).orderBy('seq').limit(3).execute();
+    const [altered, rebound, reattributed] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+    const label = JSON.parse(altered.label) as { ct: string };
     label.ct = (label.ct[0] === 'A' ? 'B' : 'A') + label.ct.slice(1);
-    await ex.hubDb.db.updateTable('submissions').set({ label: JSON.stringify(label) }).where('seq', '=', row.seq).execute();
+    await ex.hubDb.db.updateTable('submissions').set({ label: JSON.stringify(label) }).where('seq', '=', altered.seq).execute();
+    const otherItem = rows.find((r) => r.item !== rebound.item)?.item ?? (await ex.store.requireLedger()).items.find((i) => i.item !== rebound.item)!.item;
+    await ex.hubDb.db.updateTable('submissions').set({ item: otherItem }).where('seq', '=', rebound.seq).execute();
+    const otherBot = reattributed.annotator === 'bot-1' ? 'bot-2' : 'bot-1';
+    await ex.hubDb.db.updateTable('submissions').set({ annotator: otherBot }).where('seq', '=', reattributed.seq).execute();
+
     const report = await ex.collect();
-    assert.equal(report.accepted, 59);
-    assert.equal(report.refused.length, 1);
-    assert.equal(report.refused[0]!.seq, row.seq);
-    assert.match(report.refused[0]!.reason, /signature or encryption does not verify/);
-    // Put it back as the device signed it: a second pull does not take refused submissions again (the cursor moved on).
-    const again = await ex.collect();
-    assert.equal(again.pulled, 0);
+    assert.equal(report.accepted, 57);
+    const reasons = new Map(report.refused.map((r) => [r.seq, r.reason]));
+    assert.equal(reasons.size, 3);
+    assert.match(reasons.get(altered.seq)!, /signature or encryption does not verify/);
+    assert.match(reasons.get(rebound.seq)!, new RegExp(`label's item is ${rebound.item}, the submission's is ${otherItem}`));
+    assert.match(reasons.get(reattributed.seq)!, new RegExp(`device belongs to annotator ${reattributed.annotator}, but the hub says ${otherBot}`));
+    assert.equal((await ex.collect()).pulled, 0, 'the cursor moved past refused submissions');
+
+    // Put the rows back as the devices signed them and pull again from the start: exactly those three are added.
+    for (const r of rows) await ex.hubDb.db.updateTable('submissions').set({ label: r.label, item: r.item, annotator: r.annotator }).where('seq', '=', r.seq).execute();
     const results = await ex.store.results();
-    results.refused.length = 0;
-    results.cursor = 0;
-    await ex.store.writeResults(results);
-    await ex.hubDb.db.updateTable('submissions').set({ label: row.label }).where('seq', '=', row.seq).execute();
+    await ex.store.writeResults({ ...results, refused: [], cursor: 0 });
     const repaired = await ex.collect();
-    assert.equal(repaired.accepted, 1);
+    assert.equal(repaired.accepted, 3);
     assert.equal(repaired.total.accepted, 60);
     assert.equal(repaired.total.itemsLabelled, 30);
   });

@@ -243,8 +243,13 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       fail('CONFLICT', `${dataDir} holds campaign ${existing.campaign}, not ${campaign}; use another --data-dir (or the same campaign)`);
     }
     const db = o.db ?? existing?.db;
+    const blobLocation = o.blobs ?? existing?.blobs;
+    if (existing !== undefined && (db !== existing.db || blobLocation !== existing.blobs)) {
+      fail('CONFLICT', `${dataDir} was set up with ${existing.db ?? 'SQLite'} and ${existing.blobs ?? 'blobs on disk'}; start it with the same --db and --blobs, or use another --data-dir`);
+    }
     const root = await demoRootKey(dataDir, true);
-    const pgSchema = (part: string): { pgSchema?: string } => (db?.startsWith('postgres') ? { pgSchema: `${o.pgSchemaPrefix ?? 'keyhole'}_${part}` } : {});
+    const schemaPrefix = o.pgSchemaPrefix ?? existing?.pgSchemaPrefix ?? 'keyhole';
+    const pgSchema = (part: string): { pgSchema?: string } => (db?.startsWith('postgres') ? { pgSchema: `${schemaPrefix}_${part}` } : {});
     const gatekeeperDb = await openGatekeeperDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.gatekeeperDb)}`, pgSchema('gatekeeper'));
     closers.push(() => gatekeeperDb.close());
     const logStorage = new FileSystemStorage(join(dataDir, DataDirLayout.logDir));
@@ -282,7 +287,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     await fileOrCreate(hubKeyPath, () => createHubKeyFile(hubKeyPath, DEMO_VENDOR));
     const hubDb = await openHubDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.hubDb)}`, pgSchema('hub'));
     closers.push(() => hubDb.close());
-    const blobs = openBlobStore(o.blobs ?? join(dataDir, DataDirLayout.blobs), o.s3Endpoint === undefined ? {} : { s3Endpoint: o.s3Endpoint });
+    const blobs = openBlobStore(blobLocation ?? join(dataDir, DataDirLayout.blobs), o.s3Endpoint === undefined ? {} : { s3Endpoint: o.s3Endpoint });
     const hub: HubContext = { store: hubDb, blobs, p, identity: await loadHubIdentity(p, hubKeyPath), clock: () => Math.floor(Date.now() / 1000) };
     const hubServer = await listenOn(
       createHubApp(hub, {
@@ -332,7 +337,8 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       closes: now + 30 * 86_400,
       hub: hubServer.url,
       ...(db === undefined ? {} : { db }),
-      ...(db?.startsWith('postgres') ? { pgSchemaPrefix: o.pgSchemaPrefix ?? 'keyhole' } : {}),
+      ...(db?.startsWith('postgres') ? { pgSchemaPrefix: schemaPrefix } : {}),
+      ...(blobLocation === undefined ? {} : { blobs: blobLocation }),
     };
     await writeLabConfig(dataDir, { ...config, hub: hubServer.url });
     const pace = o.pace ?? { perMinute: 60, perHour: 1200 };
