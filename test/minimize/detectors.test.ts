@@ -88,6 +88,11 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       ['CODECLIMATE_REPO_TOKEN=d37a8b9e09642cb73cfcf4e1284815fc3d6a55a7714110187ac59856ae4ab5ad', 'd37a8b9e09642cb73cfcf4e1284815fc3d6a55a7714110187ac59856ae4ab5ad'],
       ['  HEROKU_API_KEY: c55dbac4-e0e8-4a06-b892-75cac2387ce5', 'c55dbac4-e0e8-4a06-b892-75cac2387ce5'],
       ['VAULT_TOKEN="s.Z4bTMtngfLeQ18AqVoBBkUAOD1"', 's.Z4bTMtngfLeQ18AqVoBBkUAOD1'],
+      ['psexec \\\\10.1.2.3 -u Administrator -p corp_admin7 cmd', 'corp_admin7'], ['curl -u my-client:Qm9vT2xkSGF0MjAyNVhZWg https://api.acme.io', 'Qm9vT2xkSGF0MjAyNVhZWg'],
+      ['Connect-VIServer -Server vc1 -User admin -Password Winter2024!', 'Winter2024!'], ["if user.Secret != 'open-sesame-7' {", 'open-sesame-7'],
+      ["buildConfigField 'String', 'API_KEY', '\"7f3a9c01be44d2e8a6f0c5b19d7e3a42\"'", '7f3a9c01be44d2e8a6f0c5b19d7e3a42'],
+      ['Authorization: SSWS 00Tz4kLm9QwErTy7UiOp-AsDfGh2JkLzXcVbNm8Q1w', '00Tz4kLm9QwErTy7UiOp-AsDfGh2JkLzXcVbNm8Q1w'],
+      ["clientId: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com'", '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com'],
     ],
     negative: [
       'commit 3b335d612137949d2f21fcc6c8c8164db7603227 fixed it',
@@ -100,6 +105,8 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       'okta_api_token: 000000000000000000000000000000000000000000aa',
       'passwordLabel:"Password:"',
       "echo 'password = '.$p['config']['daemon_password'];",
+      'docker run -u 1000 -p 8080:80 nginx', 'psexec \\\\host -u User -p $Password calc.exe', 'Connect-VIServer -User $user -Password $pass',
+      '<add key="FromEmailAddress" value="ops@example.com"/>',
     ],
   },
 };

@@ -7,18 +7,27 @@
 import { SECRET_PATTERNS } from './secret-patterns.js';
 import { regexFindings, type Detector, type Finding } from './detector.js';
 
-const KEY_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|priv[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|license[_-]?key|key|sid|login|session)[\w.-]*`;
+const KEY_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|priv[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|license[_-]?key|key|sid|login|session|[_-]pat\b)[\w.-]*`;
 // The value is either quoted (up to the closing quote) or bare (up to whitespace or a separator).
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<name>${KEY_NAME})["']?\s*(?:=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60])|(?<!["'\x60])[^\s"'\x60,;)}\]]+)\k<q>`,
+  String.raw`(?<name>${KEY_NAME})["']?\s*(?:[!=]==?|=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60])|(?<!["'\x60])[^\s"'\x60,;)}\]]+)\k<q>`,
   'gi',
 );
 const XML_ASSIGNMENT = /key="(?<name>[^"]*(?:password|secret|token|apikey|api_key)[^"]*)"\s+value="(?<value>[^"]{1,200})"/gi;
 const PROSE = /\b(?:password|passcode|passphrase|pwd|pin)\b(?: for [\w" '-]{1,40}?)?\s+(?:is|was|=|:|set to)\s+["'“‘]?(?<value>[^\s"'”’.,;]{3,64})/gi;
+// Build-config calls that pass the name and the value as arguments: buildConfigField 'String', 'API_KEY', '"…"'.
+const NAME_VALUE_ARGUMENTS = new RegExp(String.raw`["'](?<name>${KEY_NAME})["']\s*,\s*["']+(?<value>[^"'\s]{8,200})["']`, 'gi');
+// Command lines: "psexec -u admin -p s3cret", "Connect-VIServer -User x -Password y", "curl -u id:secret".
+const CLI_USER = /(?:^|\s)(?:-u|-U|--user(?:name)?|-User(?:name)?)(?=[\s=])/i;
+const CLI_PASSWORD = /(?:^|\s)(?:-p|--password|-Password|--pass|-pw)(?:[ \t]+|=)["']?(?<value>[^\s"']{3,128})/gi;
+const CLI_USER_PASSWORD = /(?:^|\s)(?:-u|--user)[ \t]+["']?[^\s:"']+:(?<value>[^\s"']{3,128})/g;
 const CONNECTION_STRING_PASSWORD = /(?:^|;|\s)(?:Password|Pwd)=(?<value>[^;"'\s]{2,128})/gi;
 const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|empty|changeme|password|secret|token|example|sample|test|dummy|foo|bar|your[\w-]*|my[\w-]*|<.*>|&lt;.*|\{.*\}|\[.*\]|%.*%|\$.*|@.*|env\..*|process\.env.*|os\.(?:getenv|environ).*|getenv.*|.*\(.*|.*\)|[A-Z][A-Z0-9_]{2,}|[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|#[\w-]+)$/;
+// A command-line argument is a literal, never a variable name: only shell and template
+// references, documentation words and numbers ("docker -p 8080:80") are not passwords there.
+const LITERAL_PLACEHOLDER = /^(?:[\d:.]+|x+|\*+|#+|password|secret|changeme|your[\w-]*|my[\w-]*|<.*>|\{.*\}|%.*%|\$.*|[A-Z][A-Z0-9_]{2,})$/;
 // Cheap test that some credential-like name is followed by an assignment, before the full scan.
-const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session)[\w.-]*["']?\s*(?:=>|:=|[:=]|\s["'])|value="/i;
+const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session)[\w.-]*["']?\s*(?:=>|:=|[:=!]|\s["']|,\s*["'])|value="|(?:^|\s)(?:-u|--user|-user)\s/i;
 const COMMON_WORD_VALUE = /^[a-z]{1,12}$/;
 // Names of UI strings and code expressions, not stored credentials ("passwordLabel", "$p['pw']").
 const UI_STRING_NAME = /(?:label|text|title|prompt|placeholder|hint|message|msg|field|input)$/i;
@@ -28,7 +37,9 @@ const CODE_EXPRESSION = /\$\w|\[['"]|^['"]?\.|^\W*(?:password|secret|token|key)\
  * Documentation values: alphabet or digit walks ("a1b2c3d4…", "ABCDEFGHIJKL", "123456") and
  * one-character fill ("0000…aa"). Real generated keys almost never have them.
  */
-export function looksLikeFiller(value: string): boolean {
+export function looksLikeFiller(raw: string): boolean {
+  // Separators do not break a walk: "d4c3b2a1-f6e5-h8g7" is one.
+  const value = raw.replace(/[^A-Za-z0-9]/g, '') || raw;
   let walk = 0;
   for (let i = 0; i + 2 < value.length; i++) {
     const a = value.charCodeAt(i);
@@ -61,20 +72,32 @@ function isPasswordName(name: string): boolean {
 
 function assignmentFindings(text: string): Finding[] {
   const out: Finding[] = [];
-  const consider = (m: RegExpExecArray, name: string, value: string, strong: boolean): void => {
-    if (value.length < 3 || PLACEHOLDER.test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
+  // `at` is where the match holding the value starts; the value is its last occurrence in `matched`.
+  const consider = (at: number, matched: string, name: string, value: string, strong: boolean, literal = false): void => {
+    if (value.length < 3 || (literal ? LITERAL_PLACEHOLDER : PLACEHOLDER).test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
     const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
     if (!accept) return;
-    const start = m.index + m[0].lastIndexOf(value);
+    const start = at + matched.lastIndexOf(value);
     out.push({ start, end: start + value.length, entity: 'secret', ruleId: looksGenerated(value) ? 'secret.high-entropy-assignment' : 'secret.password-assignment' });
   };
   for (const m of text.matchAll(ASSIGNMENT)) {
     const { name = '', value = '' } = m.groups ?? {};
-    const keyLike = /pass|pwd|secret|token|key|credential|auth/i.test(name);
-    if (keyLike) consider(m, name, value, /pass|pwd|secret|token|credential/i.test(name));
+    // In <add key="Name" value="…"/> the key attribute holds a name: XML_ASSIGNMENT reads it.
+    if (name.toLowerCase() === 'key' && /^\s+value=/.test(text.slice(m.index + m[0].length))) continue;
+    const keyLike = /pass|pwd|secret|token|key|credential|auth|[_-]pat\b/i.test(name);
+    if (keyLike) consider(m.index, m[0], name, value, /pass|pwd|secret|token|credential/i.test(name));
   }
-  for (const m of text.matchAll(XML_ASSIGNMENT)) consider(m, m.groups?.name ?? '', m.groups?.value ?? '', true);
-  for (const m of text.matchAll(CONNECTION_STRING_PASSWORD)) consider(m, 'password', m.groups?.value ?? '', true);
+  for (const m of text.matchAll(XML_ASSIGNMENT)) consider(m.index, m[0], m.groups?.name ?? '', m.groups?.value ?? '', true);
+  for (const m of text.matchAll(CONNECTION_STRING_PASSWORD)) consider(m.index, m[0], 'password', m.groups?.value ?? '', true);
+  for (const m of text.matchAll(NAME_VALUE_ARGUMENTS)) consider(m.index, m[0], m.groups?.name ?? '', m.groups?.value ?? '', false);
+  if (text.includes(' -')) {
+    let offset = 0;
+    for (const line of text.split('\n')) {
+      if (CLI_USER.test(line)) for (const m of line.matchAll(CLI_PASSWORD)) consider(offset + m.index, m[0], 'password', m.groups?.value ?? '', true, true);
+      for (const m of line.matchAll(CLI_USER_PASSWORD)) consider(offset + m.index, m[0], 'password', m.groups?.value ?? '', true, true);
+      offset += line.length + 1;
+    }
+  }
   return out;
 }
 
@@ -95,7 +118,7 @@ function proseFindings(text: string): Finding[] {
 const KEY_RUN = /[A-Za-z0-9_+/=.:-]{16}/;
 const SHORT_VALUE_PATTERNS: ReadonlySet<string> = new Set(['pem-private-key', 'http-basic-auth', 'http-bearer-token']);
 // Literal gates on the lower-cased text: cheaper than a leading alternation scanned at every offset.
-const ASSIGNMENT_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'sid', 'login', 'session', 'value="'];
+const ASSIGNMENT_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'sid', 'login', 'session', 'value="', ' -u', '-user'];
 const PROSE_WORDS = ['pass', 'pwd', 'pin'];
 
 export const secretsDetector: Detector = {
