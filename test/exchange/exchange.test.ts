@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { exportResults, sidecarPath, type Sidecar } from '../../src/lab/export.j
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
 import { needs } from '../support/environment.js';
+import { CHROMIUM, launchChromium } from '../workstation/support/browser.js';
 import { motoAvailable, startMoto } from '../storage/support/moto.js';
 import { POSTGRES_URL, dropSchema, freshSchemaName, postgresAvailable } from '../storage/support/postgres.js';
 
@@ -156,6 +158,79 @@ test('SQLite: bots label everything, the lab collects and exports exactly their 
     assert.equal((await ex.store.results()).accepted.length, 60);
     assert.equal((await ex.collect()).pulled, 0);
   });
+});
+
+test('OASST trees: ranked through the loop, un-blinded to the source order, exported ranked', { timeout: 120_000 }, async (t) => {
+  const dataDir = await tmp('keyhole-ex-oasst-');
+  const dataset = join(dataDir, 'trees.jsonl');
+  const trees = Array.from({ length: 6 }, (_, i) => ({
+    message_tree_id: `tree-${i}`,
+    prompt: {
+      message_id: `p${i}`,
+      role: 'prompter',
+      text: `Which fruit should I plant in garden plot ${i}?`,
+      replies: ['apples grow well in cool climates', 'pears need a second tree nearby', 'plums tolerate heavy soil'].map((r, k) => ({ message_id: `p${i}-r${k}`, role: 'assistant', text: `Reply ${k} for plot ${i}: ${r}.`, rank: k })),
+    },
+  }));
+  await writeFile(dataset, `${trees.map((x) => JSON.stringify(x)).join('\n')}\n`);
+  const ex = await start(dataDir, { dataset, format: 'oasst' });
+  t.after(() => ex.close());
+  assert.equal(ex.manifest.body.task, 'ranking');
+  const run = await runBots(ex, { count: 2 });
+  assert.equal(run.choices.length, 6);
+  const report = await ex.collect();
+  assert.equal(report.accepted, 6);
+  const ledger = await ex.store.requireLedger();
+  for (const a of (await ex.store.results()).accepted) {
+    const choice = run.choices.find((c) => c.item === a.item)!;
+    const tree = trees[ledger.items.find((i) => i.item === a.item)!.line - 1]!;
+    assert.ok('order' in a.unblinded);
+    const best = Number(/^reply-(\d)$/.exec(a.unblinded.order[0]!)![1]);
+    assert.equal(tree.prompt.replies[best]!.text, choice.preferredText, 'un-blinding names the source reply the bot ranked first');
+  }
+  const oasstOut = await exported(ex, 'oasst');
+  oasstOut.sidecar.records.forEach((r, i) => {
+    const replies = (oasstOut.lines[i]!.prompt as { replies: Array<{ text: string; rank: number }> }).replies;
+    assert.equal(replies.length, 3);
+    assert.equal(replies.find((x) => x.rank === 0)!.text, run.choices.find((c) => c.item === r.item)!.preferredText);
+  });
+  const trl = await exported(ex, 'trl');
+  assertExportMatchesBots(trl.lines, trl.sidecar, run.choices, 6, 1);
+});
+
+test('the demo\'s printed login works in Chromium: sign in, the lab approves the device, a label by keyboard reaches the lab', { timeout: 120_000 }, async (t) => {
+  if (!needs(t, existsSync(CHROMIUM), `Chromium at ${CHROMIUM}`)) return;
+  const ex = await start(await tmp('keyhole-ex-browser-'));
+  t.after(() => ex.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(ex.urls.workstation);
+  await page.waitForSelector('input[type="password"]');
+  const login = ex.logins[0]!;
+  await page.keyboard.type(login.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(login.password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.campaigns button:not([disabled])');
+  await page.keyboard.press('1');
+  // The demo's lab approves new devices of rostered annotators on its own, every half second.
+  await page.waitForSelector('[data-phase="ready"]', { timeout: 30_000 });
+  await page.keyboard.press('a');
+  await page.keyboard.press('3');
+  await page.keyboard.press('r');
+  await page.keyboard.type('A answers the question.');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Enter');
+  let report = await ex.collect();
+  for (let i = 0; report.total.accepted === 0 && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    report = await ex.collect();
+  }
+  assert.equal(report.total.accepted, 1);
+  const [accepted] = (await ex.store.results()).accepted;
+  assert.equal(accepted!.annotator, `demo-vendor:${login.annotator}`);
+  assert.deepEqual({ ...accepted!.label, seconds: 0, a: 'x', b: 'x' }, { v: 1, task: 'pairwise', seconds: 0, a: 'x', b: 'x', choice: 'A', strength: -3, rationale: 'A answers the question.' });
 });
 
 test('hostile dataset: refused by file:line and field before anything is sealed or uploaded', { timeout: 60_000 }, async () => {
