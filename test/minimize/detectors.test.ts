@@ -21,10 +21,10 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
   },
   payment_card: {
     positive: [['card 4539 1488 0343 6467 declined', '4539 1488 0343 6467'], ['amex 378282246310005', '378282246310005']],
-    negative: ['order 4539 1488 0343 6468', 'commit 1234567890123', 'all ones 4444444444444444'],
+    negative: ['order 4539 1488 0343 6468', 'commit 1234567890123', 'all ones 4444444444444444', 'mobile +447700677662'],
   },
   iban: {
-    positive: [['IBAN GB82 WEST 1234 5698 7654 32 thanks', 'GB82 WEST 1234 5698 7654 32'], ['to DE89370400440532013000', 'DE89370400440532013000']],
+    positive: [['IBAN GB82 WEST 1234 5698 7654 32 thanks', 'GB82 WEST 1234 5698 7654 32'], ['to DE89370400440532013000', 'DE89370400440532013000'], ['my iban is de89370400440532013000', 'de89370400440532013000']],
     negative: ['GB82 WEST 1234 5698 7654 33', 'ISO code AB12CDEF'],
   },
   us_ssn: {

@@ -1,7 +1,8 @@
 /** IBANs: country code, two check digits, BBAN of the country's length, ISO 13616 mod-97 check. */
 import { regexFindings, type Detector } from './detector.js';
 
-const CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b/g;
+// Lower case too ("my iban is gb42…"): the mod-97 check and the country length keep it precise.
+const CANDIDATE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}\b/g;
 // ISO 13616 registry lengths for the countries most likely to appear; others need 15-34 chars.
 const LENGTH: Record<string, number> = {
   AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22, CY: 28, CZ: 24,
@@ -36,7 +37,7 @@ export const ibanDetector: Detector = {
         const groups = m[0].split(' ');
         for (let n = groups.length; n >= 1; n--) {
           const candidate = groups.slice(0, n).join(' ');
-          if (ibanValid(candidate.replace(/ /g, ''))) return { start: m.index, end: m.index + candidate.length, ruleId: 'iban.mod97' };
+          if (ibanValid(candidate.replace(/ /g, '').toUpperCase())) return { start: m.index, end: m.index + candidate.length, ruleId: 'iban.mod97' };
         }
         return null;
       },

@@ -1,7 +1,8 @@
 /** Payment card numbers: 12-19 digits, a known network prefix, and a valid Luhn check digit. */
 import { regexFindings, type Detector } from './detector.js';
 
-const CANDIDATE = /(?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-])/g;
+// Not after "+": "+447700677662" is an international phone number that happens to pass Luhn.
+const CANDIDATE = /(?<![\d+-])(?:\d[ -]?){11,18}\d(?![\d-])/g;
 // Visa, Mastercard, Amex, Diners, Discover, UnionPay, JCB (incl. legacy 1800/2131), Maestro.
 const NETWORK_PREFIX = /^(?:4|5[0-9]|2[2-7]|3[0-9]|6[0-9]|1800|2131)/;
 
