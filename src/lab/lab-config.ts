@@ -5,12 +5,12 @@
  * `lab.json` in the data directory; no secret is in it (keys stay wrapped
  * under the root key in the gatekeeper's tables).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TaskType } from '../core/campaign-manifest.js';
-import { Identifier, UnixTime, parseJsonText, parseWith } from '../core/schema.js';
+import { Identifier, UnixTime, parseWith } from '../core/schema.js';
 import { writeFileAtomic } from '../gatekeeper/keystore/atomic-file.js';
+import { readJsonFile } from './lab-store.js';
 
 export const LAB_CONFIG_FILE = 'lab.json';
 
@@ -35,16 +35,8 @@ export const LabConfig = z
   .strict();
 export type LabConfig = z.infer<typeof LabConfig>;
 
-export async function readLabConfig(dataDir: string): Promise<LabConfig | undefined> {
-  const path = join(dataDir, LAB_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return parseWith(LabConfig, parseJsonText(text, path), path);
+export function readLabConfig(dataDir: string): Promise<LabConfig | undefined> {
+  return readJsonFile(join(dataDir, LAB_CONFIG_FILE), LabConfig);
 }
 
 export async function writeLabConfig(dataDir: string, config: LabConfig): Promise<void> {

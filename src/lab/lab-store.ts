@@ -82,6 +82,18 @@ export type RefusedLabel = z.infer<typeof RefusedLabel>;
 const Results = z.object({ v: z.literal(1), cursor: z.number().int().min(0), accepted: z.array(AcceptedLabel), refused: z.array(RefusedLabel) }).strict();
 export type Results = z.infer<typeof Results>;
 
+/** A lab file parsed by its schema, or undefined when it does not exist; a damaged file is refused by name. */
+export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return parseWith(schema, parseJsonText(text, path), path);
+}
+
 export class CampaignStore {
   readonly dir: string;
 
@@ -89,16 +101,8 @@ export class CampaignStore {
     this.dir = join(labDir, 'campaigns', parseWith(Identifier, campaign, 'campaign id'));
   }
 
-  private async read<S extends z.ZodType>(name: string, schema: S): Promise<z.infer<S> | undefined> {
-    const path = join(this.dir, name);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    return parseWith(schema, parseJsonText(text, path), path);
+  private read<S extends z.ZodType>(name: string, schema: S): Promise<z.infer<S> | undefined> {
+    return readJsonFile(join(this.dir, name), schema);
   }
 
   async ledger(): Promise<Ledger | undefined> {

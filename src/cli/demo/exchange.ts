@@ -54,7 +54,7 @@ import { approvePendingDevices } from '../../lab/enrollment.js';
 import { HubLabClient } from '../../lab/hub-lab-client.js';
 import { defaultPolicy, ingestDataset, policyHash, taskForFormat, type IngestReport } from '../../lab/ingest.js';
 import { readLabConfig, writeLabConfig, type LabConfig } from '../../lab/lab-config.js';
-import { CampaignStore } from '../../lab/lab-store.js';
+import { CampaignStore, readJsonFile } from '../../lab/lab-store.js';
 import { FileSystemStorage } from '../../log/fs-storage.js';
 import { detectFormat } from '../../minimize/formats/registry.js';
 import { readLines } from '../../minimize/line-reader.js';
@@ -217,15 +217,6 @@ async function seedFile(path: string): Promise<Uint8Array> {
 
 const Logins = z.array(z.object({ annotator: Identifier, username: z.string(), password: z.string() }).strict());
 
-async function loadLogins(path: string): Promise<Login[]> {
-  try {
-    return parseWith(Logins, parseJsonText(await readFile(path, 'utf8'), path), path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
 export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
   const dataDir = resolve(o.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -364,7 +355,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     const ingest = await ingestDataset({ gk, hub: labClient, store, dataset, format, task, policy, batch: `${campaign}-batch-1`, expires: config.closes + 30 * 86_400 });
 
     const loginsPath = join(dataDir, DataDirLayout.logins);
-    const logins = await loadLogins(loginsPath);
+    const logins: Login[] = (await readJsonFile(loginsPath, Logins)) ?? [];
     const roster = new Set<string>(logins.map((l) => l.annotator));
     const addLogin = async (id: string): Promise<Login> => {
       const login = { annotator: id, username: id.toLowerCase(), password: randomBytes(12).toString('base64url') };
