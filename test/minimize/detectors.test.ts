@@ -63,13 +63,14 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
       ['the founders Anna Weber, Kowalczyk and others', 'Kowalczyk'],
       ["What's your last name? Okonjo", 'Okonjo'], ['Producer Liviana Palerma explained', 'Liviana Palerma'], ['Usamov and Bowers were engineers', 'Usamov'],
       ['nobody writes like early Yefremova these days', 'Yefremova'],
+      ['Orsolya: "Who are you?"\nDaniel: "A friend."', 'Orsolya'],
     ],
     negative: [
       'Abraham Lincoln was president', 'Albert Einstein said so', 'The United States', 'On Monday we met',
       'Will you help me?', 'Grace is a virtue', 'I asked Siri about it', 'She studied at Joseph Academy', 'We hiked Dora Creek',
       'The NASA team met', 'Entertainment Weekly listed it',
       'Oh dear, I’m sorry to hear that', 'It is called Greenland because it is green', 'Hello World!', 'Hi Team, the build is green', 'Google said on Monday',
-      'the version 2.5.0 of Python', 'the Russian government and Asian markets', 'We hired White, Willis and Hoffman as counsel', 'we will mark the grace period in may', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227 by Abraham Lincoln',
+      'the version 2.5.0 of Python', 'the Russian government and Asian markets', 'We hired White, Willis and Hoffman as counsel', 'Claim: the sky is green.\nAlternative: it is blue.', 'we will mark the grace period in may', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227 by Abraham Lincoln',
     ],
   },
   credential_url: {

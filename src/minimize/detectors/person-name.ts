@@ -237,8 +237,28 @@ interface ClassifiedRun {
   readonly ruleId: string | null;
 }
 
+// A script or chat log: "Leverett: What a wife.\nDanielle: Remember me?". Two or more different
+// speaker labels that are not roles, one of them a known given name, make every label a name.
+const SPEAKER = /^[ \t>]*(\p{Lu}[\p{Ll}\p{M}'’-]+):[ \t]*["“]?\S/gmu;
+const NOT_SPEAKERS: ReadonlySet<string> = new Set(
+  `human assistant user bot system note q a question answer example input output name address phone email date subject from to cc re title summary
+step tip warning error source website mobile desk fax office tel response context instruction prompt reply comment update edit result reason customer
+agent support me you him her us them narrator chorus all both everyone interviewer host guest caller operator doctor patient teacher student`.split(/\s+/),
+);
+
+function speakerLabels(text: string): Set<string> {
+  const labels = new Set<string>();
+  if (!text.includes(':')) return labels;
+  for (const m of text.matchAll(SPEAKER)) {
+    const lower = m[1]!.toLowerCase();
+    if (!NOT_SPEAKERS.has(lower) && !NOT_NAME_WORDS.has(lower)) labels.add(m[1]!);
+  }
+  // "Claim: …\nAlternative: …" and "Arsenic: …" are term lists: one label must be a known given name.
+  return labels.size >= 2 && [...labels].some((l) => isGiven({ text: l, lower: l.toLowerCase(), start: 0, end: 0 })) ? labels : new Set();
+}
+
 function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
-  const tokens = new Set<string>();
+  const tokens = speakerLabels(text);
   // Only names with a given name or a naming cue spread; a surname-shaped guess ("Opium Rush")
   // or a context guess ("Guevara said") does not.
   for (const { words, ruleId } of runs) {
