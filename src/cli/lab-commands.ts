@@ -15,6 +15,7 @@ import { SecretStore } from '../gatekeeper/keystore/secrets.js';
 import { collectResults, type CollectReport } from '../lab/collect.js';
 import { EXPORT_FORMATS, exportResults, sidecarPath, type Sidecar } from '../lab/export.js';
 import { HubLabClient } from '../lab/hub-lab-client.js';
+import { labelsMissingAtHub, type MissingLabel } from '../lab/reconcile.js';
 import { readLabConfig, type LabConfig } from '../lab/lab-config.js';
 import { CampaignStore } from '../lab/lab-store.js';
 import { DataDirLayout, demoRootKey } from './demo/exchange.js';
@@ -42,11 +43,14 @@ async function withLabSide<T>(dataDir: string, fn: (lab: LabSide) => Promise<T>)
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
-/** `keyhole results pull` against an open lab side. */
-async function pull(lab: LabSide): Promise<CollectReport> {
+type PullReport = CollectReport & { readonly missingAtHub: readonly MissingLabel[] };
+
+/** `keyhole results pull` against an open lab side, then the reconciliation against the logged submit receipts. */
+async function pull(lab: LabSide): Promise<PullReport> {
   const { config, secrets } = lab;
-  const labSigner = await secrets.labSigner(now());
-  return collectResults({
+  const started = now();
+  const labSigner = await secrets.labSigner(started);
+  const report = await collectResults({
     p,
     lab: config.lab,
     vendor: config.vendor,
@@ -58,14 +62,21 @@ async function pull(lab: LabSide): Promise<CollectReport> {
     labSectionKey: await secrets.labSectionKey(now()),
     store: lab.store,
   });
+  // A receipt logged before this pull began is for a label the hub already held, so the pull must have delivered it.
+  const missing = (await labelsMissingAtHub(lab.gatekeeperDb.db, config.campaign, await lab.store.results())).filter((m) => m.receiptAt < started);
+  return { ...report, missingAtHub: missing };
 }
 
-export function formatCollectReport(r: CollectReport): string {
+export function formatCollectReport(r: CollectReport & { readonly missingAtHub?: readonly MissingLabel[] }): string {
   const lines = [
     `campaign ${r.campaign}: pulled ${r.pulled} submissions, accepted ${r.accepted}, refused ${r.refused.length}`,
     `  in total: ${r.total.accepted} labels accepted, ${r.total.refused} refused; ${r.total.itemsLabelled} of ${r.total.items} items labelled`,
   ];
   for (const x of r.refused) lines.push(`  refused #${x.seq} (item ${x.item}, ${x.annotator}): ${x.reason}`);
+  if (r.missingAtHub && r.missingAtHub.length > 0) {
+    lines.push(`  ALERT: ${r.missingAtHub.length} labels have a logged submit receipt but the hub did not deliver them (rolled back, lost or withheld):`);
+    for (const m of r.missingAtHub.slice(0, 20)) lines.push(`    item ${m.item}, lease ${m.lease}, ${m.annotator}, receipt at ${new Date(m.receiptAt * 1000).toISOString()}`);
+  }
   return lines.join('\n');
 }
 
@@ -89,6 +100,7 @@ export function registerLabCommands(program: Command): void {
     .action(async (o: { dataDir: string; json?: boolean }) => {
       const report = await withLabSide(o.dataDir, pull);
       console.log(o.json ? JSON.stringify(report) : formatCollectReport(report));
+      if (report.missingAtHub.length > 0) process.exitCode = 1;
     });
 
   program
