@@ -41,6 +41,7 @@ const ROLES = 'producer player singer songwriter actor actress author writer nov
 // "My name is Rubija", "Name: Toshimi Arata", "call me Piusz", "Dear Shovda", "starring Sedej".
 const STRONG_CUES: ReadonlySet<string> = new Set([...'named dear starring signed sincerely regards'.split(' '), ...ROLES]);
 const ANSWER_LABELS: ReadonlySet<string> = new Set(['user', 'answer', 'a', 'me', 'customer', 'client']);
+const PAIR_ENDS: ReadonlySet<string> = new Set(['is', 'was', 'am', 'me', 'by', 'to']);
 const GREETINGS: ReadonlySet<string> = new Set(['hi', 'hello', 'hey', 'dear', 'thanks']);
 const STRONG_PAIRS: ReadonlySet<string> = new Set(
   ['name is', 'name was', 'call me', 'calls me', 'called me', 'directed by', 'written by', 'produced by', 'painted by', 'composed by', 'assistant to', 'married to', 'producer', 'says', 'said'],
@@ -61,7 +62,8 @@ function cuedBefore(text: string, index: number, end: number): { honorific: bool
   if (ANSWER_LABELS.has(previous.word) && /^:[ \t]*$/.test(text.slice(previous.start + previous.word.length, index))) previous = wordBefore(text, previous.start);
   if (previous.word === '') return { honorific: false, cued: false, strong: false };
   if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true, strong: true };
-  const pair = `${wordBefore(text, previous.start).word} ${previous.word}`;
+  // The word before the cue is looked up only for the cues that need a pair ("name is", "call me").
+  const pair = PAIR_ENDS.has(previous.word) ? `${wordBefore(text, previous.start).word} ${previous.word}` : previous.word;
   // "Hi Christin," and "Hello Manlio!" but not "Hello World" or "Hi Mom and Dad".
   const greeted = GREETINGS.has(previous.word) && /^[,!]/.test(text.slice(end, end + 1));
   // A strong cue touches the name: "Oh dear, I'm sorry" is no greeting; "Name: X" is a label.
@@ -156,10 +158,10 @@ function classify(text: string, words: Word[]): string | null {
   if (words.length > 4) return null;
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
   const { honorific, cued, strong } = cuedBefore(text, first.start, last.end);
-  const strongAfter = STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
+  const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
   // Most capitalised runs are sentence starts and titles: without lexicon evidence, an honorific
   // or a strong cue they are done before any context is examined.
-  if (!evidence && !honorific && !strong && !strongAfter) return null;
+  if (!evidence && !honorific && !strong && !strongAfter()) return null;
   const value = text.slice(first.start, last.end).toLowerCase();
   if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
   if (honorific) return 'person.honorific';
@@ -239,26 +241,27 @@ interface ClassifiedRun {
 
 // A script or chat log: "Leverett: What a wife.\nDanielle: Remember me?". Two or more different
 // speaker labels that are not roles, one of them a known given name, make every label a name.
-const SPEAKER = /^[ \t>]*(\p{Lu}[\p{Ll}\p{M}'’-]+):[ \t]*["“]?\S/gmu;
 const NOT_SPEAKERS: ReadonlySet<string> = new Set(
   `human assistant user bot system note q a question answer example input output name address phone email date subject from to cc re title summary
 step tip warning error source website mobile desk fax office tel response context instruction prompt reply comment update edit result reason customer
 agent support me you him her us them narrator chorus all both everyone interviewer host guest caller operator doctor patient teacher student`.split(/\s+/),
 );
 
-function speakerLabels(text: string): Set<string> {
+/** Labels are read off the one-word runs that start a line and end in ":". */
+function speakerLabels(text: string, runs: readonly ClassifiedRun[]): Set<string> {
   const labels = new Set<string>();
-  if (!text.includes(':')) return labels;
-  for (const m of text.matchAll(SPEAKER)) {
-    const lower = m[1]!.toLowerCase();
-    if (!NOT_SPEAKERS.has(lower) && !NOT_NAME_WORDS.has(lower)) labels.add(m[1]!);
+  for (const { words } of runs) {
+    if (words.length !== 1) continue;
+    const w = words[0]!;
+    if (text[w.end] !== ':' || !/^[ \t>]*$/.test(text.slice(text.lastIndexOf('\n', w.start - 1) + 1, w.start))) continue;
+    if (!NOT_SPEAKERS.has(w.lower) && !NOT_NAME_WORDS.has(w.lower)) labels.add(w.text);
   }
   // "Claim: …\nAlternative: …" and "Arsenic: …" are term lists: one label must be a known given name.
   return labels.size >= 2 && [...labels].some((l) => isGiven({ text: l, lower: l.toLowerCase(), start: 0, end: 0 })) ? labels : new Set();
 }
 
 function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
-  const tokens = speakerLabels(text);
+  const tokens = speakerLabels(text, runs);
   // Only names with a given name or a naming cue spread; a surname-shaped guess ("Opium Rush")
   // or a context guess ("Guevara said") does not.
   for (const { words, ruleId } of runs) {
@@ -274,8 +277,10 @@ function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
     if (run.ruleId !== null) return;
     const linked = tokens.size > 0 && words.every((w) => tokens.has(w.text));
     let listed = false;
-    if (!linked && words.length === 1 && known(words[0]!)) {
-      const [previous, next] = [runs[i - 1], runs[i + 1]];
+    const [previous, next] = [runs[i - 1], runs[i + 1]];
+    // Cheap gap tests first: most runs have no list or pair neighbour, and then no lexicon lookup.
+    const listGap = (previous !== undefined && LIST_GAP.test(gap(previous, run))) || (next !== undefined && LIST_GAP.test(gap(run, next)));
+    if (!linked && listGap && words.length === 1 && known(words[0]!)) {
       // Next to a found name in a list ("Anna Weber, Kowalczyk"), or "Kadiev and Adams": two
       // lone words both known to the lexicon. A longer comma list of surnames ("White, Willis
       // and Hoffman") is as often a firm's name.
