@@ -28,7 +28,18 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const blobs = openBlobStore(options.blobs, options.s3Endpoint === undefined ? {} : { s3Endpoint: options.s3Endpoint });
   const ctx: HubContext = { store, blobs, p: nodePrimitives, identity: options.identity, clock: systemClock };
   const app = createHubApp(ctx, options);
-  const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host });
+  // Requests whose client went away still run to the end; the database closes only after the last one.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const fetch = async (request: Request, env: unknown): Promise<Response> => {
+    inFlight++;
+    try {
+      return await app.fetch(request, env);
+    } finally {
+      if (--inFlight === 0) drained?.();
+    }
+  };
+  const server = serve({ fetch, port: options.port, hostname: options.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -39,6 +50,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     ctx,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       await store.close();
     },
   };
