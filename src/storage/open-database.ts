@@ -4,6 +4,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { reusingStatements } from './sqlite-statement-cache.js';
 import pg from 'pg';
 import { fail } from '../core/errors.js';
 import { hubMigrations } from './hub-migrations.js';
@@ -42,7 +43,7 @@ function openSqlite(path: string): Kysely<HubTables> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<HubTables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<HubTables>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Kysely<HubTables>> {

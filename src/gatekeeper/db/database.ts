@@ -10,6 +10,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { reusingStatements } from '../../storage/sqlite-statement-cache.js';
 import pg from 'pg';
 import { fail } from '../../core/errors.js';
 import { gatekeeperMigrations } from './migrations.js';
@@ -51,7 +52,7 @@ function openSqlite(path: string): Kysely<GatekeeperTables> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<GatekeeperTables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<GatekeeperTables>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
 }
 
 async function openPostgres(url: string, options: OpenGatekeeperDatabaseOptions): Promise<Kysely<GatekeeperTables>> {
