@@ -1,4 +1,5 @@
 /** The drill's report: the JSON every CI run checks, and the same as Markdown for a person. */
+import type { TrialResult } from './key-trial.js';
 
 export interface TamperingCheck {
   readonly attack: string;
@@ -25,14 +26,7 @@ export interface DrillReport {
     /** The same search over the dataset file: proof that it finds what is there. */
     readonly control: { readonly canariesFoundInDataset: number; readonly recordsFoundInDataset: number };
   };
-  readonly keys: {
-    readonly candidates: number;
-    readonly items: number;
-    readonly labels: number;
-    readonly attempts: number;
-    readonly itemsOpened: number;
-    readonly slotsUnwrapped: number;
-    readonly labelsOpened: number;
+  readonly keys: TrialResult & {
     readonly decrypted: number;
     /** The same trial with the item's real DEK: proof that it opens what a right key opens. */
     readonly control: { readonly realDekOpensItem: boolean };
