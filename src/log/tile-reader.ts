@@ -27,13 +27,14 @@ export class HttpObjectReader implements ObjectReader {
 }
 
 export class TileNodeSource implements NodeSource {
-  private readonly cache = new Map<string, Hash[]>();
   /**
-   * Interior nodes computed from tiles (levels not stored in any tile), so
-   * that proofs for many entries under one checkpoint share the work: a tile
-   * costs at most its 255 interior hashes once, not once per proof.
+   * Tiles and interior nodes (levels not stored in any tile), kept as
+   * promises so that many proofs under one checkpoint, computed at once,
+   * share one read per tile and one hash per node: a tile costs at most its
+   * 255 interior hashes once, not once per proof.
    */
-  private readonly interior = new Map<string, Hash>();
+  private readonly cache = new Map<string, Promise<Hash[]>>();
+  private readonly interior = new Map<string, Promise<Hash>>();
 
   constructor(
     private readonly p: Primitives,
@@ -43,17 +44,14 @@ export class TileNodeSource implements NodeSource {
     private readonly maxCachedTiles = 4096,
   ) {}
 
-  async tile(level: number, index: number): Promise<Hash[]> {
+  tile(level: number, index: number): Promise<Hash[]> {
     const width = partialTileSize(level, index, this.treeSize);
     const path = tilePath(level, index, width);
-    const hit = this.cache.get(path);
-    if (hit) return hit;
-    const bytes = await this.reader.read(path);
-    if (!bytes) fail('TRUNCATED', `tile ${path} is missing`);
-    const hashes = decodeHashTile(bytes, width === 0 ? TILE_WIDTH : width);
-    if (this.cache.size >= this.maxCachedTiles) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(path, hashes);
-    return hashes;
+    return remember(this.cache, path, this.maxCachedTiles, async () => {
+      const bytes = await this.reader.read(path);
+      if (!bytes) fail('TRUNCATED', `tile ${path} is missing`);
+      return decodeHashTile(bytes, width === 0 ? TILE_WIDTH : width);
+    });
   }
 
   async node(level: number, index: number): Promise<Hash> {
@@ -63,15 +61,22 @@ export class TileNodeSource implements NodeSource {
       if (hash === undefined) fail('TRUNCATED', `node ${level}/${index} is beyond tree size ${this.treeSize}`);
       return hash;
     }
-    const key = `${level}/${index}`;
-    const hit = this.interior.get(key);
-    if (hit) return hit;
     // RFC 6962 §2.1: an interior node is the hash of its two children.
-    const hash = await nodeHash(this.p, await this.node(level - 1, 2 * index), await this.node(level - 1, 2 * index + 1));
-    if (this.interior.size >= this.maxCachedTiles * 16) this.interior.delete(this.interior.keys().next().value!);
-    this.interior.set(key, hash);
-    return hash;
+    return remember(this.interior, `${level}/${index}`, this.maxCachedTiles * 16, async () =>
+      nodeHash(this.p, await this.node(level - 1, 2 * index), await this.node(level - 1, 2 * index + 1)),
+    );
   }
+}
+
+/** The cached promise for `key`, or a new one from `make`; a failure is not kept, so the next caller tries again. */
+function remember<T>(cache: Map<string, Promise<T>>, key: string, max: number, make: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const made = make();
+  if (cache.size >= max) cache.delete(cache.keys().next().value!);
+  cache.set(key, made);
+  made.catch(() => cache.delete(key));
+  return made;
 }
 
 /** Entry `index` of a log of `treeSize` entries, read from its entry bundle. */
