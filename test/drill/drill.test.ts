@@ -13,19 +13,22 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { WORKSTATION_BUNDLE } from '../../src/cli/demo-command.js';
 import type { DrillReport } from '../../src/cli/drill/drill-report.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
+import { needs } from '../support/environment.js';
+import { POSTGRES_URL, postgresAvailable } from '../storage/support/postgres.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
-test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded and suspended stolen device, and no undetected tampering', { timeout: 300_000 }, async () => {
+async function drill(extra: readonly string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'keyhole-drill-test-'));
   try {
     const bundle = existsSync(join(WORKSTATION_BUNDLE, 'bundle.json')) ? WORKSTATION_BUNDLE : (await buildWorkstation(join(dir, 'app'))).dir;
     const json = join(dir, 'report.json');
     const markdown = join(dir, 'report.md');
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'drill', '--json', json, '--markdown', markdown, '--workstation', bundle, '--seconds', '60'], { maxBuffer: 1 << 24 });
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'drill', '--json', json, '--markdown', markdown, '--workstation', bundle, '--seconds', '60', ...extra], { maxBuffer: 1 << 24 });
     const r = JSON.parse(await readFile(json, 'utf8')) as DrillReport;
 
     assert.equal(r.plaintext.control.canariesFoundInDataset, r.plaintext.canariesSearched, 'the search finds every canary where it is');
@@ -50,4 +53,23 @@ test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded a
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded and suspended stolen device, and no undetected tampering', { timeout: 300_000 }, () => drill([]));
+
+test('keyhole drill on PostgreSQL: the copy is a pg_dump of the hub schema, the same verdict, and the throwaway schemas are dropped', { timeout: 300_000 }, async (t) => {
+  if (!needs(t, await postgresAvailable(), 'PostgreSQL')) return;
+  const before = await drillSchemas();
+  await drill(['--db', POSTGRES_URL]);
+  assert.deepEqual(await drillSchemas(), before);
 });
+
+async function drillSchemas(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return (await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'drill\\_%' ORDER BY 1")).rows.map((r) => r.nspname);
+  } finally {
+    await client.end();
+  }
+}

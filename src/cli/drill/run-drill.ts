@@ -9,6 +9,7 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../../core/bytes.js';
 import { SealedLabel } from '../../core/label.js';
@@ -96,9 +97,9 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stderr.write;
   let ex: Exchange | undefined;
+  const pgSchemaPrefix = `drill_${Date.now().toString(36)}`;
   try {
     o.progress(`throwaway instance in ${dir}`);
-    const pgSchemaPrefix = `drill_${Date.now().toString(36)}`;
     const dataset = await writeCanaryDataset(join(dir, 'canary-dataset.jsonl'), o.records);
     ex = await startExchange({
       dataDir: join(dir, 'instance'),
@@ -257,7 +258,21 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     process.stderr.write = write;
     await ex?.close();
     if (o.keep) o.progress(`kept ${dir}`);
-    else await rm(dir, { recursive: true, force: true });
+    else {
+      await rm(dir, { recursive: true, force: true });
+      if (o.db) await dropSchemas(o.db, [`${pgSchemaPrefix}_hub`, `${pgSchemaPrefix}_gatekeeper`]);
+    }
+  }
+}
+
+/** The throwaway instance's PostgreSQL schemas go with it. */
+async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 
