@@ -19,16 +19,17 @@ import type { DrillReport } from '../../src/cli/drill/drill-report.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
 import { needs } from '../support/environment.js';
 import { POSTGRES_URL, postgresAvailable } from '../storage/support/postgres.js';
+import { motoAvailable, startMoto } from '../storage/support/moto.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
-async function drill(extra: readonly string[]): Promise<void> {
+async function drill(extra: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<DrillReport> {
   const dir = await mkdtemp(join(tmpdir(), 'keyhole-drill-test-'));
   try {
     const bundle = existsSync(join(WORKSTATION_BUNDLE, 'bundle.json')) ? WORKSTATION_BUNDLE : (await buildWorkstation(join(dir, 'app'))).dir;
     const json = join(dir, 'report.json');
     const markdown = join(dir, 'report.md');
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'drill', '--json', json, '--markdown', markdown, '--workstation', bundle, '--seconds', '60', ...extra], { maxBuffer: 1 << 24 });
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, 'drill', '--json', json, '--markdown', markdown, '--workstation', bundle, '--seconds', '60', ...extra], { maxBuffer: 1 << 24, env });
     const r = JSON.parse(await readFile(json, 'utf8')) as DrillReport;
 
     assert.equal(r.plaintext.control.canariesFoundInDataset, r.plaintext.canariesSearched, 'the search finds every canary where it is');
@@ -50,17 +51,26 @@ async function drill(extra: readonly string[]): Promise<void> {
     assert.equal(r.log.integrityAlerts, 0);
     assert.equal(r.verdict.pass, true);
     assert.match(await readFile(markdown, 'utf8'), /^# keyhole drill[\s\S]*\*\*PASS\*\*/);
+    return r;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded and suspended stolen device, and no undetected tampering', { timeout: 300_000 }, () => drill([]));
+test('keyhole drill: the vendor breach yields no plaintext, no keys, a bounded and suspended stolen device, and no undetected tampering', { timeout: 300_000 }, async () => {
+  const r = await drill([]);
+  assert.deepEqual([r.instance.db, r.instance.blobs], ['sqlite', 'directory']);
+});
 
-test('keyhole drill on PostgreSQL: the copy is a pg_dump of the hub schema, the same verdict, and the throwaway schemas are dropped', { timeout: 300_000 }, async (t) => {
+test('keyhole drill on PostgreSQL and S3: the copy is a pg_dump and every object under the prefix, the same verdict, and the throwaway schemas are dropped', { timeout: 300_000 }, async (t) => {
   if (!needs(t, await postgresAvailable(), 'PostgreSQL')) return;
+  if (!needs(t, motoAvailable(), 'moto (python3 -m moto.server)')) return;
+  const moto = await startMoto();
+  t.after(() => moto.stop());
+  await moto.createBucket('keyhole-drill');
   const before = await drillSchemas();
-  await drill(['--db', POSTGRES_URL]);
+  const r = await drill(['--db', POSTGRES_URL, '--blobs', 's3://keyhole-drill/items'], { ...process.env, AWS_ENDPOINT_URL: moto.endpoint });
+  assert.deepEqual([r.instance.db, r.instance.blobs], ['postgres', 's3']);
   assert.deepEqual(await drillSchemas(), before);
 });
 
