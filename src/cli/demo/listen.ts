@@ -1,7 +1,7 @@
 /** Serves a fetch handler on loopback, on a given port (0: any free one), and closes it with its open connections. */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { fail } from '../../core/errors.js';
+import { KeyholeError } from '../../core/errors.js';
 
 export interface Listening {
   /** e.g. "http://127.0.0.1:7380/" */
@@ -22,15 +22,7 @@ export function listenOn(fetch: (request: Request) => Response | Promise<Respons
       });
     });
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        try {
-          fail('CONFLICT', `port ${port} on 127.0.0.1 is in use; pass --port with another base port (or stop the other keyhole demo)`);
-        } catch (e) {
-          reject(e);
-          return;
-        }
-      }
-      reject(err);
+      reject(err.code === 'EADDRINUSE' ? new KeyholeError('CONFLICT', `port ${port} on 127.0.0.1 is in use; pass --port with another base port (or stop the other keyhole demo)`) : err);
     });
   });
 }
