@@ -1,31 +1,98 @@
 #!/usr/bin/env node
-/** The `keyhole` command. Only wiring lives here: each subcommand calls into its trust domain's module. */
+/**
+ * The `keyhole` command. Only wiring lives here, and each top-level command's module is imported
+ * only when that command runs: a process loads its own trust domain's code and nothing else, so the
+ * vendor's `keyhole hub serve` never loads the lab's key code (DESIGN: the hub holds no key;
+ * test/hub/import-boundary.test.ts proves it from the modules a real hub process loads).
+ *
+ * To add a top-level command: add a row to COMMANDS with the name and description its module
+ * registers, and a `load` that imports the module and returns its register function. Never import a
+ * command module statically here. test/cli/main.test.ts checks every row against its module.
+ */
 import { Command } from 'commander';
-import { registerMinimizeCommand } from './minimize-command.js';
-import { registerLogCommands } from './log-commands.js';
-import { registerHubCommands } from './hub-commands.js';
-import { registerGatekeeperCommands } from './gatekeeper-commands.js';
-import { registerMonitorCommands } from './monitor-commands.js';
-import { registerCanaryCommands } from './canary-commands.js';
-import { registerExchangeCommands } from './demo-command.js';
-import { registerDrillCommand } from './drill-command.js';
 
-const program = new Command();
-program
-  .name('keyhole')
-  .description('Send training data to annotation vendors as ciphertext; every key release is on a witnessed log.')
-  .version('0.1.0');
+type Register = (program: Command) => void;
 
-registerMinimizeCommand(program);
-registerLogCommands(program);
-registerHubCommands(program);
-registerGatekeeperCommands(program);
-registerMonitorCommands(program);
-registerCanaryCommands(program);
-registerExchangeCommands(program);
-registerDrillCommand(program);
+interface TopLevelCommand {
+  readonly name: string;
+  /** What `keyhole --help` shows; must equal the description the module gives the command. */
+  readonly description: string;
+  /** Imports the module that registers this command (it may register sibling commands too). */
+  readonly load: () => Promise<Register>;
+}
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+const gatekeeperModule = async (): Promise<Register> => (await import('./gatekeeper-commands.js')).registerGatekeeperCommands;
+const logModule = async (): Promise<Register> => (await import('./log-commands.js')).registerLogCommands;
+const canaryModule = async (): Promise<Register> => (await import('./canary-commands.js')).registerCanaryCommands;
+const labModule = async (): Promise<Register> => (await import('./lab-commands.js')).registerLabCommands;
+
+const COMMANDS: readonly TopLevelCommand[] = [
+  {
+    name: 'minimize',
+    description: 'Minimize a dataset by a policy: keep only the fields the task needs, blind A/B, pseudonymize personal data and secrets',
+    load: async () => (await import('./minimize-command.js')).registerMinimizeCommand,
+  },
+  { name: 'log', description: 'The audit log: a C2SP tlog-tiles transparency log', load: logModule },
+  { name: 'witness', description: 'A C2SP tlog-witness', load: logModule },
+  {
+    name: 'hub',
+    description: "The vendor's hub: stores sealed items and labels, leases work, manages annotator accounts. Holds no key that decrypts anything.",
+    load: async () => (await import('./hub-commands.js')).registerHubCommands,
+  },
+  { name: 'gatekeeper', description: "The lab's key-release service: no log, no key", load: gatekeeperModule },
+  { name: 'shred', description: "Destroy a batch's KEKs; logs a lab-signed deletion receipt, prints it", load: gatekeeperModule },
+  { name: 'suspend', description: 'Suspend a vendor, an annotator or a device (logged)', load: gatekeeperModule },
+  { name: 'reinstate', description: 'Reinstate a vendor, an annotator or a device (logged)', load: gatekeeperModule },
+  {
+    name: 'monitor',
+    description: 'Follow the audit log, verify every checkpoint and entry, and raise integrity and misuse alerts (JSON lines on stdout)',
+    load: async () => (await import('./monitor-commands.js')).registerMonitorCommands,
+  },
+  { name: 'canary', description: 'Canary items: synthetic, invented content whose leak names its recipient', load: canaryModule },
+  {
+    name: 'trace',
+    description: 'Find canaries and fingerprinted items in a leaked dump, and who they were released to and when (from the log)',
+    load: canaryModule,
+  },
+  { name: 'results', description: "The lab's collected labels", load: labModule },
+  {
+    name: 'export',
+    description: 'Training-ready JSONL from the collected labels, plus a sidecar (annotator pseudonyms, time on task, agreement)',
+    load: labModule,
+  },
+  {
+    name: 'demo',
+    description: 'Run the whole exchange on localhost: hub, gatekeeper with the workstation app, witness, monitor, and a demo campaign',
+    load: async () => (await import('./demo-command.js')).registerExchangeCommands,
+  },
+  {
+    name: 'drill',
+    description: 'Replay the 2026 vendor breach on a throwaway instance and report what the attacker got and what keyhole noticed',
+    load: async () => (await import('./drill-command.js')).registerDrillCommand,
+  },
+];
+
+/** The command `argv` runs (`keyhole help X` asks about X), or undefined for `--help`, `--version` or a typo. */
+function chosenCommand(argv: readonly string[]): TopLevelCommand | undefined {
+  const [first, second] = argv.slice(2);
+  const name = first === 'help' ? second : first;
+  return COMMANDS.find((c) => c.name === name);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name('keyhole')
+    .description('Send training data to annotation vendors as ciphertext; every key release is on a witnessed log.')
+    .version('0.1.0');
+  const chosen = chosenCommand(argv);
+  if (chosen) (await chosen.load())(program);
+  // Nothing to run: list every command from the table without loading any module.
+  else for (const c of COMMANDS) program.command(c.name).description(c.description);
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`keyhole: ${message}`);
   process.exitCode = 1;
