@@ -25,7 +25,7 @@ import { inspectItem, openItem, sealItem, unwrapDek } from '../src/core/sealed-i
 import { nodePrimitives as p } from '../src/platform/node-primitives.js';
 import { buildWorkstation } from '../src/workstation/build.js';
 import { WorkstationError } from '../src/workstation/errors.js';
-import { encodeLabel } from '../src/workstation/labels.js';
+import { encodeLabel } from '../src/core/label-plaintext.js';
 import { SdkAnnotator } from '../src/workstation/sdk/annotator.js';
 import { loadCampaigns, openLease, submitLabel, takeLease, type Workbench } from '../src/workstation/task-loop.js';
 import { round } from './measure.js';

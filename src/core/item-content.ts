@@ -11,12 +11,15 @@
  *   branch's leaf (or down the first child), whose last assistant message is
  *   the response being rated or rewritten.
  *
- * Errors never quote the plaintext.
+ * The lab checks at ingest that every item renders as its task, and the
+ * workstation checks again after opening it: one format, one parser, both
+ * sides. Errors are BAD_FORMAT, say what a person can do, and never quote the
+ * plaintext.
  */
 import { z } from 'zod';
-import type { TaskType } from '../core/campaign-manifest.js';
-import { fromUtf8 } from '../core/bytes.js';
-import { WorkstationError } from './errors.js';
+import type { TaskType } from './campaign-manifest.js';
+import { fromUtf8 } from './bytes.js';
+import { fail } from './errors.js';
 
 const Message = z.object({
   id: z.string().min(1).max(256),
@@ -50,12 +53,12 @@ export function parseItemContent(plaintext: Uint8Array): ItemContent {
   try {
     json = JSON.parse(fromUtf8(plaintext, 'item'));
   } catch {
-    throw new WorkstationError('bad-item', 'The item is not valid JSON. Skip it as a broken item.');
+    fail('BAD_FORMAT', 'The item is not valid JSON. Skip it as a broken item.');
   }
   const parsed = ItemContent.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new WorkstationError('bad-item', `The item does not have the expected shape (${issue.path.join('.') || 'top level'}: ${issue.message}). Skip it as a broken item.`);
+    fail('BAD_FORMAT', `The item does not have the expected shape (${issue.path.join('.') || 'top level'}: ${issue.message}). Skip it as a broken item.`);
   }
   return parsed.data;
 }
@@ -111,10 +114,10 @@ export function taskView(task: TaskType, content: ItemContent): TaskView {
   if (task === 'pairwise' || task === 'ranking') {
     const found = branchCandidates(content);
     if (found === undefined || found.candidates.some((c) => c.turns.length === 0)) {
-      throw new WorkstationError('bad-item', `This item has no responses to compare, so it cannot be a ${task} task. Skip it as a broken item.`);
+      fail('BAD_FORMAT', `This item has no responses to compare, so it cannot be a ${task} task. Skip it as a broken item.`);
     }
     if (task === 'ranking') return { task, ...found };
-    if (found.candidates.length !== 2) throw new WorkstationError('bad-item', `A pairwise item needs two responses; this one has ${found.candidates.length}. Skip it as a broken item.`);
+    if (found.candidates.length !== 2) fail('BAD_FORMAT', `A pairwise item needs two responses; this one has ${found.candidates.length}. Skip it as a broken item.`);
     return { task, prompt: found.prompt, a: found.candidates[0]!, b: found.candidates[1]! };
   }
   const byId = new Map(content.messages.map((m) => [m.id, m]));

@@ -9,9 +9,9 @@
  * blinded positions; the lab un-blinds them with the item's lab-only section.
  */
 import { z } from 'zod';
-import { utf8 } from '../core/bytes.js';
-import { parseJsonText, parseWith } from '../core/schema.js';
-import { MAX_LABEL_BYTES } from '../core/label.js';
+import { utf8 } from './bytes.js';
+import { parseJsonText, parseWith } from './schema.js';
+import { MAX_LABEL_BYTES } from './label.js';
 
 const ResponseKey = z.string().min(1).max(256);
 const FreeText = (max: number) => z.string().max(max);

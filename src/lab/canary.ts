@@ -1,7 +1,7 @@
 /**
  * Canary items: synthetic conversations of invented content (people, places,
  * substances and numbers that exist nowhere else), shaped like every other
- * item (src/workstation/item-content.ts, with two branches so any task type
+ * item (src/core/item-content.ts, with two branches so any task type
  * can show them) and named like them, so nothing tells a vendor which items
  * are canaries. Each is fingerprinted in the lab's store with its invented
  * words as markers; who received it is read from the log's release records,

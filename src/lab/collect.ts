@@ -27,8 +27,8 @@ import { z } from 'zod';
 import { parseJsonText, parseWith } from '../core/schema.js';
 import { annotatorRef } from '../gatekeeper/context.js';
 import type { GatekeeperTables } from '../gatekeeper/db/tables.js';
-import { parseItemContent, taskView } from '../workstation/item-content.js';
-import { parseLabel, type LabelPlaintext } from '../workstation/labels.js';
+import { parseItemContent, taskView } from '../core/item-content.js';
+import { parseLabel, type LabelPlaintext } from '../core/label-plaintext.js';
 import type { HubLabClient, PulledSubmission } from './hub-lab-client.js';
 import type { AcceptedLabel, CampaignStore, LedgerItem, RefusedLabel } from './lab-store.js';
 

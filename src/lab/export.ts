@@ -27,7 +27,7 @@ import { oasst } from '../minimize/formats/oasst.js';
 import { openaiDpo } from '../minimize/formats/openai.js';
 import type { RecordFormat } from '../minimize/formats/record-format.js';
 import { trlPreference } from '../minimize/formats/trl-preference.js';
-import { LabelPlaintext } from '../workstation/labels.js';
+import { LabelPlaintext } from '../core/label-plaintext.js';
 import { LabOnlySchema, type LabOnlyView } from './collect.js';
 import type { AcceptedLabel, CampaignStore, LedgerItem } from './lab-store.js';
 

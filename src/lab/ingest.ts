@@ -23,7 +23,7 @@ import { resolve } from 'node:path';
 import { toBase64Url, utf8 } from '../core/bytes.js';
 import type { TaskType } from '../core/campaign-manifest.js';
 import { canonicalJsonBytes } from '../core/canonical-json.js';
-import { fail } from '../core/errors.js';
+import { fail, KeyholeError } from '../core/errors.js';
 import { sealLabSection } from '../core/lab-section.js';
 import { inspectItem, sealItem } from '../core/sealed-item.js';
 import { seconds, type GatekeeperContext } from '../gatekeeper/context.js';
@@ -39,8 +39,7 @@ import { minimizeRecord, type MinimizeContext } from '../minimize/minimize-recor
 import { policySchema, type Policy, type TaskType as PolicyTask } from '../minimize/policy-schema.js';
 import { Pseudonymizer } from '../minimize/pseudonymizer.js';
 import { DetectorFailure } from '../minimize/scrub-text.js';
-import { WorkstationError } from '../workstation/errors.js';
-import { parseItemContent, taskView } from '../workstation/item-content.js';
+import { parseItemContent, taskView } from '../core/item-content.js';
 import type { HubLabClient } from './hub-lab-client.js';
 import type { CampaignStore, LedgerItem } from './lab-store.js';
 
@@ -161,7 +160,7 @@ async function minimizeDataset(o: IngestOptions, pseudonymizer: Pseudonymizer, e
     } catch (err) {
       if (err instanceof DetectorFailure) failure(line.line, `detector ${err.detectorId} failed on this record`);
       else if (err instanceof MinimizeError) failure(line.line, err.message);
-      else if (err instanceof WorkstationError && err.kind === 'bad-item') failure(line.line, `cannot be a ${o.task} item: ${err.message.replace(/ Skip it as a broken item\.$/, '')}`);
+      else if (err instanceof KeyholeError && err.code === 'BAD_FORMAT') failure(line.line, `cannot be a ${o.task} item: ${err.message.replace(/ Skip it as a broken item\.$/, '')}`);
       else throw err;
     }
   }

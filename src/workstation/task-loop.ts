@@ -24,7 +24,7 @@ import { WorkstationError } from './errors.js';
 import type { GatekeeperClient } from './gatekeeper-client.js';
 import type { HubClient, LeaseGrant, Receipt, SkipReason } from './hub-client.js';
 import { parseItemContent, taskView, type TaskView } from './item-content.js';
-import { encodeLabel, type LabelPlaintext } from './labels.js';
+import { encodeLabel, type LabelPlaintext } from '../core/label-plaintext.js';
 
 export interface Workbench {
   p: Primitives;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fromUtf8, utf8 } from '../../src/core/bytes.js';
 import { KeyholeError } from '../../src/core/errors.js';
 import { parseItemContent, taskView } from '../../src/workstation/item-content.js';
-import { encodeLabel, parseLabel, type LabelPlaintext } from '../../src/workstation/labels.js';
+import { encodeLabel, parseLabel, type LabelPlaintext } from '../../src/core/label-plaintext.js';
 
 test('labels: every task type round-trips through its schema', () => {
   const labels: LabelPlaintext[] = [

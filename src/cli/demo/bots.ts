@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TaskView } from '../../workstation/item-content.js';
-import type { LabelPlaintext } from '../../workstation/labels.js';
+import type { LabelPlaintext } from '../../core/label-plaintext.js';
 import { SdkAnnotator, type WorkResult } from '../../workstation/sdk/annotator.js';
 import { nodePrimitives } from '../../platform/node-primitives.js';
 import type { Exchange } from './exchange.js';

@@ -15,7 +15,7 @@ import { WorkstationError } from '../errors.js';
 import { HttpGatekeeperClient } from '../http-gatekeeper-client.js';
 import { HttpHubClient, type SkipReason } from '../hub-client.js';
 import type { TaskView } from '../item-content.js';
-import type { LabelPlaintext } from '../labels.js';
+import type { LabelPlaintext } from '../../core/label-plaintext.js';
 import { loadCampaigns, openLease, skipLease, submitLabel, takeLease, type Campaign, type Workbench } from '../task-loop.js';
 
 export interface SignInOptions {

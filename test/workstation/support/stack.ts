@@ -42,7 +42,7 @@ import { nodePrimitives as p } from '../../../src/platform/node-primitives.js';
 import { FileBlobStore } from '../../../src/storage/fs-blob-store.js';
 import { openHubDatabase } from '../../../src/storage/open-database.js';
 import { serveWorkstation } from '../../../src/workstation/serve.js';
-import { parseLabel, type LabelPlaintext } from '../../../src/workstation/labels.js';
+import { parseLabel, type LabelPlaintext } from '../../../src/core/label-plaintext.js';
 import { testRootKey } from '../../gatekeeper/support/harness.js';
 import { listen, type Running } from '../../log/support/serve.js';
 

@@ -1,4 +1,4 @@
-import { RUBRIC_ASPECTS, type RubricAspect } from '../../labels.js';
+import { RUBRIC_ASPECTS, type RubricAspect } from '../../../core/label-plaintext.js';
 import { Transcript } from '../transcript.js';
 import type { TaskKit, ViewOf } from './task-kit.js';
 

@@ -1,4 +1,4 @@
-import { SAFETY_FLAGS, SAFETY_OUTCOMES, SEVERITIES, type SafetyFlagsLabel } from '../../labels.js';
+import { SAFETY_FLAGS, SAFETY_OUTCOMES, SEVERITIES, type SafetyFlagsLabel } from '../../../core/label-plaintext.js';
 import { Transcript } from '../transcript.js';
 import type { TaskKit, ViewOf } from './task-kit.js';
 

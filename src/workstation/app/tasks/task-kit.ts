@@ -7,7 +7,7 @@
  */
 import type { ComponentType } from 'preact';
 import type { ConversationView, PairwiseView, RankingView, TaskView } from '../../item-content.js';
-import type { LabelPlaintext } from '../../labels.js';
+import type { LabelPlaintext } from '../../../core/label-plaintext.js';
 
 export type ViewOf<T extends TaskView['task']> = T extends 'pairwise' ? PairwiseView : T extends 'ranking' ? RankingView : ConversationView;
 
