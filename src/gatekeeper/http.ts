@@ -14,7 +14,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { toBase64Url } from '../core/bytes.js';
-import { KeyholeError, type ErrorCode } from '../core/errors.js';
+import { KeyholeError, fail, type ErrorCode } from '../core/errors.js';
 import { parseJsonText } from '../core/schema.js';
 import { logReadApi } from '../log/http-read-api.js';
 import type { ObjectReader } from '../log/tile-reader.js';
@@ -45,8 +45,16 @@ function errorBody(code: string, reason: string) {
 }
 
 async function jsonBody(c: Context, what: string): Promise<unknown> {
-  return parseJsonText(await c.req.text(), what);
+  try {
+    return parseJsonText(await c.req.text(), what);
+  } catch (err) {
+    // The parser's own message quotes the input; a refusal must not echo what the client sent.
+    if (err instanceof KeyholeError && err.code === 'BAD_FORMAT') fail('BAD_FORMAT', `${what}: not valid JSON`);
+    throw err;
+  }
 }
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 function limit(maxSize: number) {
   return bodyLimit({ maxSize, onError: (c) => c.json(errorBody('BAD_LENGTH', `request body over ${maxSize} bytes`), 413) });
@@ -54,6 +62,21 @@ function limit(maxSize: number) {
 
 export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, onInternalError: (err: unknown) => void = () => {}): Hono {
   const app = new Hono();
+
+  // Every answer: no MIME sniffing, and no caching unless the route chose otherwise (immutable log tiles).
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+  // JSON endpoints take application/json only: a web page cannot send that cross-origin without a CORS
+  // preflight, which the gatekeeper never grants, so no visitor's browser can be made to post here.
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+      return c.json(errorBody('UNSUPPORTED_MEDIA_TYPE', 'request bodies must be sent as Content-Type: application/json'), 415);
+    }
+    await next();
+  });
 
   app.post('/v1/release', limit(RELEASE_BODY_LIMIT), async (c) => {
     const result = await handleRelease(ctx, await jsonBody(c, 'release request'));
@@ -75,7 +98,7 @@ export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, o
 
   app.route('/log', logReadApi(logReader));
 
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', 'no such endpoint; see docs/GATEKEEPER.md §API'), 404));
   app.onError((err, c) => {
     if (err instanceof KeyholeError) return c.json(errorBody(err.code, err.message), STATUS[err.code] ?? 400);
     onInternalError(err);
