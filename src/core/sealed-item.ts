@@ -18,12 +18,12 @@
 import { z } from 'zod';
 import { ByteReader, collect, once } from './byte-reader.js';
 import { concat, constantTimeEqual, fromBase64Url, fromUtf8, i2osp, readU32be, toBase64Url, u32be, utf8 } from './bytes.js';
-import { canonicalJson, canonicalJsonBytes } from './canonical-json.js';
+import { canonicalJsonBytes } from './canonical-json.js';
 import { fail } from './errors.js';
 import { hkdfExpand, hkdfExtract } from './hkdf.js';
 import { bucketFor, isBucket } from './padding.js';
 import type { Ed25519Signer, Primitives } from './primitives.js';
-import { Identifier, Sha256Hex, UnixTime, base64UrlBytes, parseJsonText, parseWith } from './schema.js';
+import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes, parseCanonicalJson, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 
 export const ITEM_PREFIX = utf8('keyhole-item/v1\n');
@@ -39,7 +39,7 @@ const WRAPPED_DEK_LENGTH = WRAP_NONCE_LENGTH + DEK_LENGTH + TAG_LENGTH;
 
 export const ItemHeader = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lab: Identifier,
     dataset: Identifier,
     batch: Identifier,
@@ -181,39 +181,75 @@ async function* paddedChunks(source: AsyncIterable<Uint8Array>, size: number, bu
   }
 }
 
-/** Seals `size` bytes from `source`, streaming: memory stays at about one chunk whatever the size. */
-export async function* sealItemStream(p: Primitives, params: SealParams, source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  const dek = p.randomBytes(DEK_LENGTH);
-  const { payloadKey, commitment } = await deriveItemKeys(p, dek);
-  const bucket = bucketFor(size + LENGTH_PREFIX);
+export type HeaderFields = Omit<SealParams, 'labSigner' | 'kek'>;
+
+/** §3.2: the header of an item of `size` plaintext bytes whose DEK is `dek`, and its canonical bytes. */
+export async function itemHeaderFor(p: Primitives, fields: HeaderFields, dek: Uint8Array, size: number): Promise<{ header: ItemHeader; headerBytes: Uint8Array }> {
+  if (dek.length !== DEK_LENGTH) fail('BAD_LENGTH', `DEK must be ${DEK_LENGTH} bytes, got ${dek.length}`);
+  const { commitment } = await deriveItemKeys(p, dek);
   const header = parseWith(
     ItemHeader,
     {
       v: 1,
-      lab: params.lab,
-      dataset: params.dataset,
-      batch: params.batch,
-      item: params.item,
-      campaign: params.campaign,
-      policy: params.policy,
-      expires: params.expires,
-      bucket,
+      lab: fields.lab,
+      dataset: fields.dataset,
+      batch: fields.batch,
+      item: fields.item,
+      campaign: fields.campaign,
+      policy: fields.policy,
+      expires: fields.expires,
+      bucket: bucketFor(size + LENGTH_PREFIX),
       commit: toBase64Url(commitment),
     },
     'item header',
   );
-  const headerBytes = canonicalJsonBytes(header);
-  const signature = await signFor(params.labSigner, 'item-header', headerBytes);
-  const digest = await p.sha256(headerBytes);
-  const slot = await wrapDek(p, params.kek, digest, dek);
-  yield encodeHead({ headerBytes, signature, slot });
+  return { header, headerBytes: canonicalJsonBytes(header) };
+}
 
-  const chunkCount = Math.ceil(bucket / CHUNK_SIZE);
+/**
+ * What the key holder hands whoever encrypts an item: the signed header, the
+ * key slot and the DEK. The lab's ingest gets these from its gatekeeper
+ * (admin API), so the signing key and the KEKs never leave it (DESIGN §8).
+ */
+export interface IssuedItemKeys {
+  headerBytes: Uint8Array;
+  signature: Uint8Array;
+  slot: KeySlot;
+  dek: Uint8Array;
+}
+
+/** Signs a header and wraps its DEK: the key holder's half of sealing (§3.2, §3.3). */
+export async function issueItemKeys(p: Primitives, headerBytes: Uint8Array, dek: Uint8Array, labSigner: Ed25519Signer, kek: Kek): Promise<IssuedItemKeys> {
+  const signature = await signFor(labSigner, 'item-header', headerBytes);
+  const slot = await wrapDek(p, kek, await p.sha256(headerBytes), dek);
+  return { headerBytes, signature, slot, dek };
+}
+
+/**
+ * Encrypts `size` bytes from `source` under issued keys, streaming: memory
+ * stays at about one chunk whatever the size. Fails if the plaintext does not
+ * fit the header's bucket or the DEK does not match its commitment.
+ */
+export async function* sealWithKeys(p: Primitives, keys: IssuedItemKeys, source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  const header = parseCanonical(ItemHeader, keys.headerBytes, 'item header');
+  if (bucketFor(size + LENGTH_PREFIX) !== header.bucket) fail('MISMATCH', `item ${header.item}: ${size} bytes do not pad to the header's bucket ${header.bucket}`);
+  const { payloadKey, commitment } = await deriveItemKeys(p, keys.dek);
+  if (!constantTimeEqual(commitment, fromBase64Url(header.commit))) fail('KEY_COMMITMENT_MISMATCH', `item ${header.item}: the DEK does not match the header's key commitment`);
+  const digest = await p.sha256(keys.headerBytes);
+  yield encodeHead(keys);
+  const chunkCount = Math.ceil(header.bucket / CHUNK_SIZE);
   let index = 0;
-  for await (const chunk of paddedChunks(source, size, bucket)) {
+  for await (const chunk of paddedChunks(source, size, header.bucket)) {
     yield await p.aeadSeal('AES-256-GCM', payloadKey, chunkNonce(index, index === chunkCount - 1), chunk, digest);
     index++;
   }
+}
+
+/** Seals `size` bytes from `source`, streaming, holding every key itself (tests, vectors, the demo's canaries). */
+export async function* sealItemStream(p: Primitives, params: SealParams, source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  const dek = p.randomBytes(DEK_LENGTH);
+  const { headerBytes } = await itemHeaderFor(p, params, dek, size);
+  yield* sealWithKeys(p, await issueItemKeys(p, headerBytes, dek, params.labSigner, params.kek), source, size);
 }
 
 export async function sealItem(p: Primitives, params: SealParams, plaintext: Uint8Array): Promise<Uint8Array> {
@@ -238,7 +274,6 @@ export async function readItemHead(p: Primitives, reader: ByteReader): Promise<I
   const slotBytes = await reader.read(slotLength, 'sealed item key slot');
 
   const header = parseCanonical(ItemHeader, headerBytes, 'sealed item header');
-  if (header.v !== 1) fail('UNKNOWN_VERSION', `sealed item header: unknown version ${String(header.v)}`);
   const slot = parseCanonical(KeySlot, slotBytes, 'sealed item key slot');
   return { header, headerBytes, signature, slot, digest: await p.sha256(headerBytes) };
 }
@@ -248,14 +283,7 @@ export async function readItemHead(p: Primitives, reader: ByteReader): Promise<I
  * signed header cannot be re-serialized into a different byte string.
  */
 function parseCanonical<S extends z.ZodType>(schema: S, bytes: Uint8Array, what: string): z.infer<S> {
-  const text = fromUtf8(bytes, what);
-  const raw = parseJsonText(text, what);
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'v' in raw && raw.v !== 1 && typeof raw.v === 'number') {
-    fail('UNKNOWN_VERSION', `${what}: unknown version ${raw.v}`);
-  }
-  const value = parseWith(schema, raw, what);
-  if (canonicalJson(raw) !== text) fail('BAD_FORMAT', `${what}: not in canonical (RFC 8785) form`);
-  return value;
+  return parseCanonicalJson(schema, fromUtf8(bytes, what), what);
 }
 
 export interface ItemExpectation {
@@ -287,10 +315,11 @@ export interface OpenParams {
 
 /** Verifies and decrypts, yielding the plaintext in pieces; the last yield comes only after every check passed. */
 export async function* openItemStream(p: Primitives, source: AsyncIterable<Uint8Array>, params: OpenParams): AsyncGenerator<Uint8Array> {
-  if (params.dek.length !== DEK_LENGTH) fail('BAD_LENGTH', `DEK must be ${DEK_LENGTH} bytes, got ${params.dek.length}`);
   const reader = new ByteReader(source);
   const head = await readItemHead(p, reader);
   await verifyItemHead(p, head, params.labPublicKey, params.now, params.expect);
+  // §3.7 step 5: the DEK's length is checked with its commitment, after the header's own checks.
+  if (params.dek.length !== DEK_LENGTH) fail('BAD_LENGTH', `DEK must be ${DEK_LENGTH} bytes, got ${params.dek.length}`);
   const { payloadKey, commitment } = await deriveItemKeys(p, params.dek);
   if (!constantTimeEqual(commitment, fromBase64Url(head.header.commit))) {
     fail('KEY_COMMITMENT_MISMATCH', 'sealed item: the key does not match the header\'s key commitment');

@@ -16,7 +16,8 @@ export type SignaturePurpose =
   | 'release-request'
   | 'assignment'
   | 'campaign-manifest'
-  | 'hub-request';
+  | 'hub-request'
+  | 'admin-request';
 
 export function signedMessage(purpose: SignaturePurpose, body: Uint8Array): Uint8Array {
   return concat(utf8(`keyhole/v1 ${purpose}`), new Uint8Array([0]), body);

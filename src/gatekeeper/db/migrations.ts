@@ -111,6 +111,30 @@ const initialSchema: Migration = {
   },
 };
 
+/**
+ * The lab's own operators (admin API, docs/GATEKEEPER.md §Admin API), where
+ * each vendor's hub is reached, which vendor a campaign runs at with its
+ * signed manifest, and whether a registered item has reached the hub (ingest
+ * resumes from that).
+ */
+const adminApi: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('operators')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('public_key', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('added_at', 'bigint', (c) => c.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .execute();
+    await db.schema.alterTable('vendors').addColumn('hub_url', 'text').execute();
+    await db.schema.alterTable('campaigns').addColumn('vendor', 'text').execute();
+    await db.schema.alterTable('campaigns').addColumn('manifest', 'text').execute();
+    await db.schema.alterTable('items').addColumn('uploaded_at', 'bigint').execute();
+    await db.schema.createIndex('items_by_campaign_item').on('items').columns(['campaign', 'item']).execute();
+  },
+};
+
 export function gatekeeperMigrations(): MigrationProvider {
-  return { getMigrations: async () => ({ '0001-initial': initialSchema }) };
+  return { getMigrations: async () => ({ '0001-initial': initialSchema, '0010-admin-api': adminApi }) };
 }

@@ -41,6 +41,8 @@ export interface ItemsTable {
   slot: string | null;
   tripwire: number;
   registered_at: number;
+  /** When the hub acknowledged the sealed item (uploaded through the admin API); null before. */
+  uploaded_at: number | null;
 }
 
 export interface CampaignsTable {
@@ -55,6 +57,10 @@ export interface CampaignsTable {
   max_outstanding: number;
   exposure_budget: number;
   closed_at: number | null;
+  /** The vendor (hub id) that runs the campaign; null for campaigns set up before the admin API. */
+  vendor: string | null;
+  /** The lab-signed campaign manifest (SPEC §2.5) as last put on the hub. */
+  manifest: string | null;
 }
 
 export interface VendorsTable {
@@ -64,6 +70,8 @@ export interface VendorsTable {
   hub_key: string;
   exposure_budget: number;
   suspended_at: number | null;
+  /** Where the lab reaches this vendor's hub (its lab API); null until the lab sets it. */
+  hub_url: string | null;
 }
 
 export interface AnnotatorsTable {
@@ -112,6 +120,16 @@ export interface MonitorsTable {
   public_key: string;
 }
 
+export interface OperatorsTable {
+  id: string;
+  /** b64u Ed25519 public key that signs the operator's admin requests. */
+  public_key: string;
+  /** admin | operator | auditor */
+  role: string;
+  added_at: number;
+  revoked_at: number | null;
+}
+
 export interface GatekeeperTables {
   secrets: SecretsTable;
   keks: KeksTable;
@@ -124,4 +142,5 @@ export interface GatekeeperTables {
   nonces: NoncesTable;
   releases: ReleasesTable;
   monitors: MonitorsTable;
+  operators: OperatorsTable;
 }
