@@ -11,22 +11,27 @@
  * monitor can tell when a record about an annotator is missing.
  */
 import { z } from 'zod';
-import { canonicalJson, canonicalJsonBytes } from './canonical-json.js';
+import { canonicalJsonBytes } from './canonical-json.js';
 import { fromUtf8, toBase64Url } from './bytes.js';
 import { fail } from './errors.js';
 import type { Primitives } from './primitives.js';
+import { VersionOne, base64UrlBytes, parseCanonicalJson, parseWith } from './schema.js';
 import { MAX_ENTRY_BYTES } from './tile-data.js';
 
 export const ACCESS_RECORD_VERSION = 1;
 
 export const ACCESS_RECORD_KINDS = ['enroll', 'release', 'deny', 'submit', 'suspend', 'shred', 'policy', 'alert'] as const;
 
-const b64u32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in unpadded base64url');
-const b64u64 = z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be 64 bytes in unpadded base64url');
+// Canonical base64url (docs/SPEC.md §1.1): 43 characters whose unused low bits are zero, and 86.
+const b64u32 = base64UrlBytes(32);
+const b64u64 = base64UrlBytes(64);
+/** A record id (docs/SPEC.md §8.4): unlike a §1.3 id it may hold ':', as in the annotator reference "<hub>:<annotator>". */
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'must be an opaque id of [A-Za-z0-9._:-]');
 
+export const GENESIS_PREV = toBase64Url(new Uint8Array(32));
+
 export const AccessRecordSchema = z.strictObject({
-  v: z.literal(ACCESS_RECORD_VERSION),
+  v: VersionOne,
   kind: z.enum(ACCESS_RECORD_KINDS),
   /** UTC time with millisecond precision, RFC 3339 "YYYY-MM-DDTHH:MM:SS.sssZ". */
   time: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be RFC 3339 UTC with milliseconds'),
@@ -43,16 +48,9 @@ export const AccessRecordSchema = z.strictObject({
   policyHash: b64u32.optional(),
   seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   prev: b64u32,
-});
+}).refine((r) => r.seq !== 0 || r.prev === GENESIS_PREV, { message: `must be ${GENESIS_PREV} (32 zero bytes) when seq is 0`, path: ['prev'] });
 
 export type AccessRecord = z.infer<typeof AccessRecordSchema>;
-
-export const GENESIS_PREV = toBase64Url(new Uint8Array(32));
-
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid';
-}
 
 /** Refuses times like 2024-02-30 that match the pattern but name no real instant. */
 function checkInstant(time: string): void {
@@ -61,27 +59,17 @@ function checkInstant(time: string): void {
 }
 
 export function encodeAccessRecord(record: AccessRecord): Uint8Array {
-  const parsed = AccessRecordSchema.safeParse(record);
-  if (!parsed.success) fail('BAD_FORMAT', `access record: ${describe(parsed.error)}`);
-  checkInstant(parsed.data.time);
-  const bytes = canonicalJsonBytes(parsed.data);
+  const parsed = parseWith(AccessRecordSchema, record, 'access record');
+  checkInstant(parsed.time);
+  const bytes = canonicalJsonBytes(parsed);
   if (bytes.length > MAX_ENTRY_BYTES) fail('BAD_LENGTH', `access record: ${bytes.length} bytes, over the entry limit of ${MAX_ENTRY_BYTES}`);
   return bytes;
 }
 
 export function decodeAccessRecord(bytes: Uint8Array): AccessRecord {
-  const text = fromUtf8(bytes, 'access record');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return fail('BAD_FORMAT', 'access record: not JSON');
-  }
-  const parsed = AccessRecordSchema.safeParse(json);
-  if (!parsed.success) fail('BAD_FORMAT', `access record: ${describe(parsed.error)}`);
-  if (canonicalJson(parsed.data) !== text) fail('BAD_FORMAT', 'access record: not in RFC 8785 canonical form');
-  checkInstant(parsed.data.time);
-  return parsed.data;
+  const record = parseCanonicalJson(AccessRecordSchema, fromUtf8(bytes, 'access record'), 'access record');
+  checkInstant(record.time);
+  return record;
 }
 
 /** The `prev` value for the record that follows this one for the same annotator. */

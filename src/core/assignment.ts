@@ -9,7 +9,7 @@ import { fromBase64Url, toBase64Url } from './bytes.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { fail } from './errors.js';
 import type { Ed25519Signer, Primitives } from './primitives.js';
-import { Identifier, Sha256Hex, UnixTime, base64UrlBytes, parseWith } from './schema.js';
+import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 
 /** Clock skew tolerated between hub, gatekeeper and workstation, in seconds. */
@@ -17,7 +17,7 @@ export const CLOCK_SKEW_SECONDS = 120;
 
 export const AssignmentBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     hub: Identifier,
     lab: Identifier,
     campaign: Identifier,

@@ -12,7 +12,7 @@ import { fromBase64Url, toBase64Url } from './bytes.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { fail } from './errors.js';
 import type { Ed25519Signer, Primitives } from './primitives.js';
-import { Identifier, Sha256Hex, UnixTime, base64UrlBytes, parseWith } from './schema.js';
+import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 
 export const TASK_TYPES = ['pairwise', 'ranking', 'rubric', 'sft-rewrite', 'safety-flags'] as const;
@@ -24,7 +24,7 @@ const VerifierKey = z.string().min(1).max(512).regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-
 
 export const CampaignManifestBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lab: Identifier,
     campaign: Identifier,
     title: z.string().min(1).max(200),

@@ -12,7 +12,7 @@ import { deviceId, type DevicePublicKeys } from './device.js';
 import { fail } from './errors.js';
 import { hpkeOpen, hpkeSeal } from './hpke.js';
 import type { Ed25519Signer, Primitives, X25519PrivateKey } from './primitives.js';
-import { Identifier, Sha256Hex, base64UrlBytes, base64UrlBytesBetween, parseWith } from './schema.js';
+import { Identifier, Sha256Hex, VersionOne, base64UrlBytes, base64UrlBytesBetween, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 
 /** A label is a human's answer; 64 KiB is ample and bounds what a hub must store. */
@@ -20,7 +20,7 @@ export const MAX_LABEL_BYTES = 65536;
 
 export const LabelBinding = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lab: Identifier,
     campaign: Identifier,
     item: Identifier,

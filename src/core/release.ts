@@ -15,7 +15,7 @@ import { deviceId, type DevicePublicKeys } from './device.js';
 import { fail } from './errors.js';
 import { hpkeOpen, hpkeSeal } from './hpke.js';
 import type { Ed25519Signer, Primitives, X25519PrivateKey } from './primitives.js';
-import { Identifier, Sha256Hex, UnixTime, base64UrlBytes, parseWith } from './schema.js';
+import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 import { DEK_LENGTH } from './sealed-item.js';
 
@@ -24,7 +24,7 @@ export const REQUEST_WINDOW_SECONDS = 60;
 
 export const ReleaseRequestBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     assignment: Assignment,
     device: Sha256Hex,
     nonce: base64UrlBytes(16),
@@ -38,7 +38,7 @@ export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
 
 export const ReleaseGrant = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lease: Identifier,
     enc: base64UrlBytes(32),
     dek: base64UrlBytes(DEK_LENGTH + 16),

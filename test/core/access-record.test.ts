@@ -18,11 +18,11 @@ test('round trip: encode then decode gives the record back, for every kind', () 
 test('non-canonical, unknown or malformed records are refused with the field named', () => {
   const canonical = new TextDecoder().decode(encodeAccessRecord(base));
   assert.throws(() => decodeAccessRecord(utf8(canonical.replace('{', '{ '))), /canonical/);
-  assert.throws(() => decodeAccessRecord(utf8(canonical.replace('"v":1', '"v":1,"extra":1'))), /unrecognized|extra/i);
+  assert.throws(() => decodeAccessRecord(utf8(canonical.replace('"item"', '"extra":1,"item"'))), /unrecognized|extra/i);
   assert.throws(() => decodeAccessRecord(utf8(canonical.replace('"v":1', '"v":2'))), /v:/);
   assert.throws(() => encodeAccessRecord({ ...base, time: '2026-02-30T00:00:00.000Z' }), /real UTC instant/);
   assert.throws(() => encodeAccessRecord({ ...base, prev: 'short' }), /prev/);
   assert.throws(() => encodeAccessRecord({ ...base, seq: -1 }), /seq/);
   assert.throws(() => encodeAccessRecord({ ...base, reason: 'x'.repeat(300) }), /reason/);
-  assert.throws(() => decodeAccessRecord(utf8('not json')), /not JSON/);
+  assert.throws(() => decodeAccessRecord(utf8('not json')), /not valid JSON/);
 });

@@ -69,7 +69,7 @@ test('a grant opens only for the request it answers, on the device it was sealed
   const second = await signReleaseRequest(p, device, assignment, NOW);
   await assert.rejects(openGrant(p, grant, second, device.kex), fails('DECRYPT_FAILED'));
   await assert.rejects(openGrant(p, { ...grant, lease: 'lease-43' }, request, device.kex), fails('MISMATCH'));
-  await assert.rejects(openGrant(p, { ...grant, dek: grant.dek.slice(0, -2) }, request, device.kex), fails('BAD_FORMAT'));
+  await assert.rejects(openGrant(p, { ...grant, dek: grant.dek.slice(0, -4) }, request, device.kex), fails('BAD_LENGTH'));
 });
 
 test('sealed labels round-trip; any change to binding, ciphertext or signature is refused', async () => {

@@ -31,6 +31,13 @@ async function outcome(fn: () => Promise<unknown>): Promise<string> {
   }
 }
 
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The same bytes with a non-zero unused low bit in the last symbol: not canonical base64url (docs/SPEC.md §1.1). */
+function nonCanonical(b64u: string): string {
+  return b64u.slice(0, -1) + B64URL[B64URL.indexOf(b64u.at(-1)!) | 1]!;
+}
+
 function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const out = bytes.slice();
   out[bit >> 3]! ^= 1 << (bit & 7);
@@ -285,8 +292,9 @@ async function labelFile(): Promise<LabelFile> {
       { name: 'ciphertext changed', label: { ...label, ct: flip(label.ct) }, error: 'BAD_SIGNATURE' },
       { name: 'signature changed', label: { ...label, sig: flip(label.sig) }, error: 'BAD_SIGNATURE' },
       { name: 'device id of another device', label: { ...label, device: 'f'.repeat(64) }, error: 'MISMATCH' },
-      { name: 'unknown version', label: { ...label, v: 2 }, error: 'BAD_FORMAT' },
-      { name: 'signature truncated', label: { ...label, sig: label.sig.slice(0, -4) }, error: 'BAD_FORMAT' },
+      { name: 'unknown version', label: { ...label, v: 2 }, error: 'UNKNOWN_VERSION' },
+      { name: 'signature truncated to 60 bytes', label: { ...label, sig: label.sig.slice(0, -6) }, error: 'BAD_LENGTH' },
+      { name: 'digest with non-zero unused bits (non-canonical base64url)', label: { ...label, digest: nonCanonical(label.digest) }, error: 'BAD_ENCODING' },
     ],
   };
 }
