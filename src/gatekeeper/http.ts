@@ -1,7 +1,7 @@
 /**
  * The gatekeeper's HTTP API (docs/GATEKEEPER.md §API), Hono:
  *
- *   POST /v1/release          device-signed release request → {grant, proof} | {error, proof}
+ *   POST /v1/release          device-signed release request → {grant, proof} | {error, proof} | 401 {error} when unproven
  *   POST /v1/submit           a sealed label (SPEC §6) → {proof}
  *   POST /v1/monitor/suspend  a monitor-signed suspension → {proof}
  *   GET  /v1/lab              {lab, signingKey}: the key workstations check item headers with
@@ -81,6 +81,8 @@ export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, o
   app.post('/v1/release', limit(RELEASE_BODY_LIMIT), async (c) => {
     const result = await handleRelease(ctx, await jsonBody(c, 'release request'));
     if (result.status === 'granted') return c.json({ grant: result.grant, proof: result.proof }, 200);
+    // An unproven request (SPEC §7.3) is refused without a record, so without a proof.
+    if (result.status === 'refused') return c.json(errorBody(result.denial.code, result.denial.message), 401);
     return c.json({ ...errorBody(result.denial.code, result.denial.message), proof: result.proof }, 403);
   });
 

@@ -1,7 +1,11 @@
 /**
  * Reason codes of the release policy (docs/GATEKEEPER.md §Policy). Each code
- * is written as the `reason` of the deny record in the log, and returned to
- * the client as `error.code`, so the log says exactly why a key did not leave.
+ * is returned to the client as `error.code`. For a request the gatekeeper
+ * could attribute (SPEC §7.3: a fresh, first-seen request signed by an
+ * enrolled device, carrying an assignment the hub's key signed), the code is
+ * also the `reason` of the deny record in the log, so the log says exactly why
+ * a key did not leave. An unproven request names nobody the log could trust:
+ * it is refused and only counted (unproven-requests.ts).
  */
 export const DENY_CODES = [
   'BAD_SIGNATURE',
@@ -41,8 +45,18 @@ export interface Denial {
   readonly message: string;
   /** Tripwires and requests for shredded batches also raise an alert (DESIGN §3 step 6). */
   readonly alert?: boolean;
+  /**
+   * The request did not prove who sent it (SPEC §7.3), so nothing it names may
+   * be written to the log as its actor: refused, counted, never attributed.
+   */
+  readonly unproven?: boolean;
 }
 
 export function deny(code: DenyCode, message: string, alert = false): Denial {
   return alert ? { code, message, alert } : { code, message };
+}
+
+/** A refusal of a request that proved nothing about its sender (SPEC §7.3). */
+export function refuseUnproven(code: DenyCode, message: string): Denial {
+  return { code, message, unproven: true };
 }

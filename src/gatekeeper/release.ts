@@ -4,6 +4,9 @@
  *   1. parse the request (malformed input is refused with BAD_FORMAT and not
  *      logged: it names nobody);
  *   2. stateless rules: device signature and freshness, hub assignment;
+ *      a request that fails to prove its sender here (or replays a nonce in
+ *      step 3) is refused and counted, never logged under the names it
+ *      carries (SPEC §7.3, unproven-requests.ts);
  *   3. the release transaction: nonce, standing, item, campaign, counters,
  *      and the reservation (policy/release-transaction.ts);
  *   4. when allowed: unwrap the DEK and seal the grant to the device, in memory;
@@ -14,28 +17,45 @@
  * If step 4 or 5 fails, the reservation is deleted and no key leaves. A crash
  * between 3 and 5 leaves a reservation without a record: it keeps counting
  * against the caps until its lease ends, which errs on the side of exposure.
+ *
+ * Every record a proven request leads to names the annotator the lab enrolled
+ * the signing device for (not whoever the assignment names), that device, and
+ * the item and campaign of the hub-signed assignment.
  */
 import { fromBase64Url } from '../core/bytes.js';
 import { KeyholeError, fail } from '../core/errors.js';
 import { ReleaseRequest, sealGrant, type ReleaseGrant } from '../core/release.js';
 import { parseWith } from '../core/schema.js';
 import { unwrapDek } from '../core/sealed-item.js';
+import type { Selectable } from 'kysely';
 import type { LoggedRecord, RecordInput } from './audit-trail.js';
 import { annotatorRef, deviceKeyHash, policyHashField, seconds, type GatekeeperContext } from './context.js';
+import type { DevicesTable } from './db/tables.js';
 import { parseSlot } from './keystore/keks.js';
 import { checkAssignment } from './policy/assignment-valid.js';
 import type { VerifiedRequest } from './policy/facts.js';
 import { decideInTransaction } from './policy/release-transaction.js';
 import { checkRequestSignature } from './policy/request-signature.js';
 import { deny, type Denial } from './reasons.js';
+import { unprovenRequests } from './unproven-requests.js';
 
 export type ReleaseResult =
   | { readonly status: 'granted'; readonly grant: ReleaseGrant; readonly proof: string; readonly index: number }
-  | { readonly status: 'denied'; readonly denial: Denial; readonly proof: string; readonly index: number };
+  | { readonly status: 'denied'; readonly denial: Denial; readonly proof: string; readonly index: number }
+  /** Unproven (SPEC §7.3): refused and counted; no record names anything the request carried. */
+  | { readonly status: 'refused'; readonly denial: Denial };
 
-function baseRecord(request: ReleaseRequest): Omit<RecordInput, 'kind' | 'decision'> {
+type Device = Selectable<DevicesTable>;
+
+/** What a proven request's records say: the enrolled device's annotator, the device, the hub-signed item. */
+function baseRecord(request: ReleaseRequest, device: Device): Omit<RecordInput, 'kind' | 'decision'> {
   const a = request.body.assignment.body;
-  return { campaign: a.campaign, item: a.item, annotator: annotatorRef(a.hub, a.annotator), deviceKeyHash: deviceKeyHash(request.body.device), requestSignature: request.sig };
+  return { campaign: a.campaign, item: a.item, annotator: annotatorRef(device.vendor, device.annotator), deviceKeyHash: deviceKeyHash(device.id), requestSignature: request.sig };
+}
+
+function refused(ctx: GatekeeperContext, denial: Denial): ReleaseResult {
+  unprovenRequests(ctx).note(denial.code);
+  return { status: 'refused', denial };
 }
 
 async function logDecision(ctx: GatekeeperContext, input: RecordInput): Promise<LoggedRecord> {
@@ -47,8 +67,8 @@ async function logDecision(ctx: GatekeeperContext, input: RecordInput): Promise<
   }
 }
 
-async function denied(ctx: GatekeeperContext, request: ReleaseRequest, denial: Denial, policy: string | undefined): Promise<ReleaseResult> {
-  const base = baseRecord(request);
+async function denied(ctx: GatekeeperContext, request: ReleaseRequest, device: Device, denial: Denial, policy: string | undefined): Promise<ReleaseResult> {
+  const base = baseRecord(request, device);
   const logged = await logDecision(ctx, { ...base, kind: 'deny', decision: 'deny', reason: denial.code, ...(policy ? { policyHash: policyHashField(policy) } : {}) });
   if (denial.alert) {
     const alertRecord = await ctx.audit.append({ ...base, kind: 'alert', decision: 'none', reason: denial.code }, ctx.now()).catch(() => undefined);
@@ -57,11 +77,12 @@ async function denied(ctx: GatekeeperContext, request: ReleaseRequest, denial: D
   return { status: 'denied', denial, proof: await ctx.audit.proof(logged), index: logged.index };
 }
 
-async function verifyStateless(ctx: GatekeeperContext, request: ReleaseRequest, now: number): Promise<VerifiedRequest | Denial> {
+/** The device is set once its signature verified: a later refusal can be attributed when it is not unproven. */
+async function verifyStateless(ctx: GatekeeperContext, request: ReleaseRequest, now: number): Promise<VerifiedRequest | { denial: Denial; device?: Device }> {
   const signed = await checkRequestSignature(ctx, request, now);
-  if ('denial' in signed) return signed.denial;
+  if ('denial' in signed) return { denial: signed.denial };
   const assigned = await checkAssignment(ctx, request.body.assignment, now);
-  if ('denial' in assigned) return assigned.denial;
+  if ('denial' in assigned) return { denial: assigned.denial, device: signed.device };
   return { request, assignment: request.body.assignment.body, device: signed.device, vendor: assigned.vendor, now };
 }
 
@@ -92,10 +113,16 @@ export async function handleRelease(ctx: GatekeeperContext, input: unknown): Pro
   const request = parseWith(ReleaseRequest, input, 'release request');
   const now = seconds(ctx.now());
   const verified = await verifyStateless(ctx, request, now);
-  if ('code' in verified) return denied(ctx, request, verified, undefined);
+  if ('denial' in verified) {
+    if (verified.denial.unproven || verified.device === undefined) return refused(ctx, verified.denial);
+    return denied(ctx, request, verified.device, verified.denial, undefined);
+  }
 
   const outcome = await decideInTransaction(ctx, verified);
-  if ('denial' in outcome) return denied(ctx, request, outcome.denial, outcome.campaign?.policy);
+  if ('denial' in outcome) {
+    if (outcome.denial.unproven) return refused(ctx, outcome.denial);
+    return denied(ctx, request, verified.device, outcome.denial, outcome.campaign?.policy);
+  }
 
   const rollback = async (): Promise<void> => {
     if (!outcome.again) await ctx.db.deleteFrom('releases').where('id', '=', outcome.reservation).execute();
@@ -109,11 +136,11 @@ export async function handleRelease(ctx: GatekeeperContext, input: unknown): Pro
   }
   if ('code' in sealed) {
     await rollback();
-    return denied(ctx, request, sealed, outcome.campaign.policy);
+    return denied(ctx, request, verified.device, sealed, outcome.campaign.policy);
   }
   let logged: LoggedRecord;
   try {
-    logged = await logDecision(ctx, { ...baseRecord(request), kind: 'release', decision: 'allow', policyHash: policyHashField(outcome.campaign.policy) });
+    logged = await logDecision(ctx, { ...baseRecord(request, verified.device), kind: 'release', decision: 'allow', policyHash: policyHashField(outcome.campaign.policy) });
   } catch (err) {
     await rollback();
     throw err;

@@ -97,7 +97,10 @@ export class HttpGatekeeperClient implements GatekeeperClient {
     try {
       return await openReleaseResponse(this.p, status, json, request, device.kex, policy);
     } catch (err) {
-      if (err instanceof ReleaseDenied) throw new WorkstationError(denialKind(err.denyCode), `The lab refused the key (${err.denyCode}): ${err.message.replace(/^release denied \([^)]*\): /, '')}. The refusal is on the lab's log.`);
+      if (err instanceof ReleaseDenied) {
+        const where = err.record ? "The refusal is on the lab's log." : 'The gatekeeper could not tell that this device sent the request, so it logged nothing under your name.';
+        throw new WorkstationError(denialKind(err.denyCode), `The lab refused the key (${err.denyCode}): ${err.message.replace(/^release denied \([^)]*\): /, '')}. ${where}`);
+      }
       if (err instanceof KeyholeError && err.code === 'UNAVAILABLE') throw new WorkstationError('gatekeeper-unreachable', `The lab's gatekeeper could not log the request, so no key was released (${err.message}). Try again.`);
       if (err instanceof KeyholeError) {
         throw new WorkstationError('proof-invalid', `No log, no key: the gatekeeper's answer is not provably on its transparency log (${err.code}: ${err.message}). The item stays sealed; report this to the lab.`);

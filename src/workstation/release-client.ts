@@ -10,7 +10,10 @@
  *
  * and only then opens the grant. A denial is checked the same way (its deny
  * record must be on the log, with the code the gatekeeper gave), so a
- * gatekeeper cannot deny off the record either. Anything else is refused.
+ * gatekeeper cannot deny an attributed request off the record either. The
+ * one refusal without a record is of a request that proved nothing (HTTP 401,
+ * SPEC §7.3); it releases nothing, so there is nothing to prove. Anything else
+ * is refused.
  */
 import { z } from 'zod';
 import { decodeAccessRecord, type AccessRecord } from '../core/access-record.js';
@@ -27,12 +30,18 @@ const GrantResponse = z.object({ grant: ReleaseGrant, proof: Proof }).strict();
 const DenialResponse = z.object({ error: z.object({ code: z.string().max(64), reason: z.string().max(1024) }).strict(), proof: Proof }).strict();
 const ErrorResponse = z.object({ error: z.object({ code: z.string().max(64), reason: z.string().max(1024) }).strict() }).strict();
 
-/** A denial that is provably on the log; `denyCode` is the gatekeeper's reason code (docs/GATEKEEPER.md). */
+/**
+ * A refusal; `denyCode` is the gatekeeper's reason code (docs/GATEKEEPER.md).
+ * `record` is the deny record, proven on the log, when the gatekeeper could
+ * attribute the request; undefined when it refused the request as unproven
+ * (HTTP 401, SPEC §7.3), which it does off the record by design: the device
+ * is not enrolled yet, or the request's signatures or time did not check out.
+ */
 export class ReleaseDenied extends KeyholeError {
   constructor(
     readonly denyCode: string,
     reason: string,
-    readonly record: AccessRecord,
+    readonly record: AccessRecord | undefined,
   ) {
     super('DENIED', `release denied (${denyCode}): ${reason}`);
   }
@@ -71,6 +80,7 @@ export async function openReleaseResponse(p: Primitives, status: number, body: u
     throw new ReleaseDenied(r.error.code, r.error.reason, record);
   }
   const e = ErrorResponse.safeParse(body);
+  if (status === 401 && e.success) throw new ReleaseDenied(e.data.error.code, e.data.error.reason, undefined);
   if (e.success) throw new KeyholeError(e.data.error.code === 'UNAVAILABLE' ? 'UNAVAILABLE' : 'BAD_FORMAT', `gatekeeper refused the request (HTTP ${status}, ${e.data.error.code}): ${e.data.error.reason}`);
   return fail('BAD_FORMAT', `gatekeeper answered HTTP ${status} without a keyhole error body`);
 }

@@ -15,6 +15,7 @@ import { ReleaseDenied, requestRelease } from '../../src/workstation/release-cli
 import { BATCH, HUB, LAB, p, type Device, type Harness } from './support/harness.js';
 import { eachBackend } from './support/suite.js';
 import type { ReleaseRequest } from '../../src/core/release.js';
+import { unprovenRequests } from '../../src/gatekeeper/unproven-requests.js';
 
 async function release(h: Harness, device: Device, request: ReleaseRequest): Promise<Uint8Array> {
   return requestRelease(p, h.url, request, device.kex, h.policy);
@@ -37,6 +38,30 @@ async function expectDenied(h: Harness, device: Device, request: ReleaseRequest,
   assert.equal(deny.reason, code);
   assert.equal(deny.decision, 'deny');
   assert.equal(deny.requestSignature, request.sig);
+}
+
+/**
+ * Expects an unproven request (SPEC §7.3) to be refused with `code` off the record: the client
+ * sees the code without a proof, and no record carries the request's signature, device or annotator.
+ */
+async function expectUnproven(h: Harness, device: Device, request: ReleaseRequest, code: string): Promise<void> {
+  const before = (await h.records()).length;
+  await assert.rejects(release(h, device, request), (err: unknown) => {
+    assert.ok(err instanceof ReleaseDenied, `expected a refusal, got ${String(err)}`);
+    assert.equal(err.denyCode, code);
+    assert.equal(err.record, undefined, 'an unproven request has no record');
+    return true;
+  });
+  await unprovenRequests(h.gk).flush();
+  const added = (await h.records()).slice(before);
+  const a = request.body.assignment.body;
+  for (const r of added) {
+    assert.equal(r.requestSignature, undefined);
+    assert.equal(r.annotator, undefined, `an unproven request named ${r.annotator ?? ''}`);
+    assert.equal(r.deviceKeyHash, undefined);
+    assert.ok(r.item === undefined && r.campaign === undefined, `an unproven request named ${a.campaign}/${a.item}`);
+    assert.match(r.reason ?? '', /^UNPROVEN count=\d+$/);
+  }
 }
 
 eachBackend('allow: the client verifies the proof, the record is the release of this request, the DEK opens the item', {}, async (h) => {
@@ -65,14 +90,14 @@ eachBackend('chains: each annotator record carries seq and the hash of the previ
   assert.equal(new Set(mine.map((r) => r.prev)).size, mine.length);
 });
 
-eachBackend('DEVICE_UNKNOWN, DEVICE_NOT_APPROVED, DEVICE_SUSPENDED', {}, async (h) => {
+eachBackend('DEVICE_UNKNOWN (unproven), DEVICE_NOT_APPROVED, DEVICE_SUSPENDED', {}, async (h) => {
   const pending = await h.device('ann-p', { approve: false });
   await expectDenied(h, pending, await h.request(pending, await h.assign(pending, 0)), 'DEVICE_NOT_APPROVED');
   const stranger = { ...pending, signer: await p.ed25519FromSeed(new Uint8Array(32).fill(9)) };
   const strangerKeys = { signing: stranger.signer.publicKey, kex: pending.kex.publicKey };
   const { deviceId } = await import('../../src/core/device.js');
   const s = { ...stranger, keys: strangerKeys, id: await deviceId(p, strangerKeys) };
-  await expectDenied(h, s, await h.request(s, await h.assign(s, 0)), 'DEVICE_UNKNOWN');
+  await expectUnproven(h, s, await h.request(s, await h.assign(s, 0)), 'DEVICE_UNKNOWN');
   const d = await h.device('ann-1');
   await releaseItem(h, d, 0);
   await suspend(h.gk, { kind: 'device', device: d.id });
@@ -92,17 +117,17 @@ eachBackend('ANNOTATOR_SUSPENDED and VENDOR_SUSPENDED (suspension is logged; lat
   assert.deepEqual(suspensions.map((r) => r.reason), ['SUSPENDED annotator by=lab', `SUSPENDED vendor=${HUB} by=lab`]);
 });
 
-eachBackend('BAD_SIGNATURE (forged), STALE, REPLAY', {}, async (h) => {
+eachBackend('BAD_SIGNATURE (forged) and STALE are unproven; REPLAY of a proven request is logged', {}, async (h) => {
   const d = await h.device('ann-1');
   const good = await h.request(d, await h.assign(d, 0));
   const sig = fromBase64Url(good.sig);
   sig[5] = sig[5]! ^ 1;
-  await expectDenied(h, d, { ...good, sig: toBase64Url(sig) }, 'BAD_SIGNATURE');
+  await expectUnproven(h, d, { ...good, sig: toBase64Url(sig) }, 'BAD_SIGNATURE');
   await release(h, d, good);
   await expectDenied(h, d, good, 'REPLAY');
   const assignment = await h.assign(d, 1);
   const { signReleaseRequest } = await import('../../src/core/release.js');
-  await expectDenied(h, d, await signReleaseRequest(p, d, assignment, h.now() - 120), 'STALE');
+  await expectUnproven(h, d, await signReleaseRequest(p, d, assignment, h.now() - 120), 'STALE');
 });
 
 eachBackend("DEVICE_MISMATCH (another device's assignment) and ANNOTATOR_MISMATCH", {}, async (h) => {
@@ -110,16 +135,18 @@ eachBackend("DEVICE_MISMATCH (another device's assignment) and ANNOTATOR_MISMATC
   const b = await h.device('ann-b');
   await releaseItem(h, a, 0);
   const forB = await h.assign(b, 1);
-  await expectDenied(h, a, await h.request(a, forB), 'DEVICE_MISMATCH');
+  await expectUnproven(h, a, await h.request(a, forB), 'DEVICE_MISMATCH');
   await expectDenied(h, a, await h.request(a, await h.assign(a, 1, { annotator: 'ann-b' })), 'ANNOTATOR_MISMATCH');
+  // The hub's word that this was ann-b's request is not proof: the record names the device's own annotator.
+  assert.equal((await h.records()).at(-1)!.annotator, `${HUB}:ann-a`);
 });
 
-eachBackend('VENDOR_UNKNOWN, ASSIGNMENT_INVALID (other hub key), ASSIGNMENT_EXPIRED', {}, async (h) => {
+eachBackend('VENDOR_UNKNOWN and ASSIGNMENT_INVALID (other hub key) are unproven; ASSIGNMENT_EXPIRED is logged', {}, async (h) => {
   const d = await h.device('ann-1');
   await releaseItem(h, d, 0);
-  await expectDenied(h, d, await h.request(d, await h.assign(d, 1, { hubId: 'hub-unknown' })), 'VENDOR_UNKNOWN');
+  await expectUnproven(h, d, await h.request(d, await h.assign(d, 1, { hubId: 'hub-unknown' })), 'VENDOR_UNKNOWN');
   const rogue = await p.ed25519FromSeed(new Uint8Array(32).fill(66));
-  await expectDenied(h, d, await h.request(d, await h.assign(d, 1, { hub: rogue })), 'ASSIGNMENT_INVALID');
+  await expectUnproven(h, d, await h.request(d, await h.assign(d, 1, { hub: rogue })), 'ASSIGNMENT_INVALID');
   const short = await h.assign(d, 2, { expiresIn: 30 });
   h.advance(31);
   await expectDenied(h, d, await h.request(d, short), 'ASSIGNMENT_EXPIRED');
