@@ -73,11 +73,18 @@ export async function setSuspended(ctx: AdminContext, annotator: string, suspend
   await ctx.store.db.updateTable('annotators').set({ suspended_at: suspended ? ctx.clock() : null }).where('id', '=', annotator).execute();
 }
 
-export async function login(ctx: HubContext, input: unknown): Promise<Session> {
+/**
+ * Where a login's password comparison runs: the hub's LoginGuard, which
+ * throttles and queues it (src/hub/login-guard.ts). Returns the verdict.
+ */
+export type PasswordGate = (username: string, verify: () => Promise<boolean>) => Promise<boolean>;
+
+export async function login(ctx: HubContext, input: unknown, gate: PasswordGate): Promise<Session> {
   const credentials = parseWith(Credentials, input, 'login');
   const row = await ctx.store.db.selectFrom('annotators').select(['id', 'password_hash', 'suspended_at']).where('username', '=', credentials.username).executeTakeFirst();
   // Hash even for an unknown username, so timing does not tell which usernames exist.
-  const ok = await verifyPassword(credentials.password, row?.password_hash ?? (await decoyHash()));
+  const stored = row?.password_hash ?? (await decoyHash());
+  const ok = await gate(credentials.username, () => verifyPassword(credentials.password, stored));
   if (row === undefined || !ok) refuse('UNAUTHENTICATED', 'username or password is wrong');
   if (row.suspended_at !== null) refuse('SUSPENDED', 'this annotator account is suspended; ask the vendor\'s operator');
   const token = TOKEN_PREFIX + toBase64Url(randomBytes(32));

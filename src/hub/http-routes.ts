@@ -14,6 +14,7 @@ import { Credentials, login, revokeSession } from './accounts.js';
 import { DeviceDecision, DeviceRegistration, DeviceState, LabDeviceView, decideDevice, devicesForLab, registerDevice } from './devices.js';
 import type { HubContext } from './hub-context.js';
 import { MissingQuery, UploadBatch, UploadOutcome, missingItems, readLabSection, uploadItems } from './item-upload.js';
+import type { LoginGuard } from './login-guard.js';
 import { LeaseRequest, SkipRequest, fetchLeasedItem, renewLease, requestLease, skipLease } from './lease-queue.js';
 import { BinaryBody, route, type RouteSpec } from './route-spec.js';
 import { SubmissionPage, SubmissionQuery, SubmissionReceipt, pullSubmissions, submitLabel } from './submissions.js';
@@ -35,7 +36,12 @@ const leaseParams = { lab: Identifier, campaign: Identifier, lease: Identifier }
 const LeaseGrant = z.object({ assignment: Assignment, stage: z.enum(['annotate', 'review']) }).strict();
 const CampaignUpload = z.object({ manifest: CampaignManifest, workflow: CampaignWorkflow.optional() }).strict();
 
-export function hubRoutes(ctx: HubContext): RouteSpec[] {
+/** Per-process services the routes share with the HTTP layer. */
+export interface RouteServices {
+  logins: LoginGuard;
+}
+
+export function hubRoutes(ctx: HubContext, services: RouteServices): RouteSpec[] {
   return [
     route({
       method: 'GET',
@@ -58,13 +64,13 @@ export function hubRoutes(ctx: HubContext): RouteSpec[] {
     route({
       method: 'POST',
       path: '/v1/sessions',
-      summary: 'Annotator login: username and password for a session token (throttled per username and address).',
+      summary: 'Annotator login: username and password for a session token (throttled per address, per username and address, and per username; docs/HUB.md).',
       auth: 'none',
       body: Credentials,
       maxBody: SMALL,
       status: 201,
       response: z.object({ token: z.string(), annotator: Identifier, expires: z.number().int() }).strict(),
-      handle: async ({ body }) => login(ctx, body),
+      handle: async ({ body, caller }) => login(ctx, body, (username, verify) => services.logins.attempt(caller.address, username, verify)),
     }),
     route({
       method: 'DELETE',

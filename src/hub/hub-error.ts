@@ -18,9 +18,10 @@ export type HubErrorCode =
   | 'TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
+  | 'BUSY'
   | 'INTERNAL';
 
-const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500> = {
+const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503> = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -33,22 +34,26 @@ const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429
   TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  BUSY: 503,
   INTERNAL: 500,
 };
 
 export class HubError extends Error {
   readonly code: HubErrorCode;
   readonly status: (typeof STATUS)[HubErrorCode];
-  constructor(code: HubErrorCode, message: string) {
+  /** Seconds after which a retry may succeed (sent as Retry-After), for throttling and load refusals. */
+  readonly retryAfter: number | undefined;
+  constructor(code: HubErrorCode, message: string, retryAfter?: number) {
     super(message);
     this.name = 'HubError';
     this.code = code;
     this.status = STATUS[code];
+    this.retryAfter = retryAfter;
   }
 }
 
-export function refuse(code: HubErrorCode, message: string): never {
-  throw new HubError(code, message);
+export function refuse(code: HubErrorCode, message: string, retryAfter?: number): never {
+  throw new HubError(code, message, retryAfter);
 }
 
 export interface ErrorBody {
@@ -60,8 +65,11 @@ export interface ErrorBody {
  * (BAD_FORMAT, BAD_SIGNATURE, UNKNOWN_VERSION, ...) are the client's to fix
  * and keep their code; anything else is reported as INTERNAL without detail.
  */
-export function describeError(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof HubError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+export function describeError(err: unknown): { status: number; body: ErrorBody; retryAfter?: number } {
+  if (err instanceof HubError) {
+    const body = { error: { code: err.code, message: err.message } };
+    return err.retryAfter === undefined ? { status: err.status, body } : { status: err.status, body, retryAfter: Math.max(1, Math.ceil(err.retryAfter)) };
+  }
   if (err instanceof KeyholeError) return { status: 400, body: { error: { code: err.code, message: err.message } } };
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; the hub operator can find details in the server log' } } };
 }

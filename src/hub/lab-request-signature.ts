@@ -2,7 +2,7 @@
  * How a lab signs its requests to a hub (docs/HUB.md §"Lab request
  * authentication"). The lab sends one header,
  *
- *   Keyhole-Lab-Signature: v1 lab=<id>,time=<unix s>,nonce=<base64url 16 bytes>,sig=<base64url 64 bytes>
+ *   Keyhole-Lab-Signature: v1 lab=<id>,time=<unix s>,nonce=<base64url 16 bytes>,body=<SHA-256 hex of the body>,sig=<base64url 64 bytes>
  *
  * where sig is the lab's Ed25519 signature, with purpose "hub-request"
  * (src/core/signing.ts), over the RFC 8785 JSON of
@@ -11,7 +11,11 @@
  *
  * `path` is the request target as sent (path and query), `hub` the hub's id,
  * so a signed request is good for one hub, one target, one body, once, within
- * a short window. Pure: runs wherever the lab's client does.
+ * a short window. The header repeats the body's digest so the hub can verify
+ * the signature before it reads a byte of the body, and then only checks that
+ * the body it reads hashes to the signed digest: an unsigned or forged upload
+ * is refused from its headers (issue 14 finding 3). Pure: runs wherever the
+ * lab's client does.
  */
 import { z } from 'zod';
 import { toBase64Url, toHex } from '../core/bytes.js';
@@ -42,15 +46,17 @@ export interface LabSignatureHeader {
   lab: string;
   time: number;
   nonce: string;
+  /** SHA-256 hex of the request body, as signed. */
+  body: string;
   sig: string;
 }
 
-const HEADER = /^v1 lab=([A-Za-z0-9][A-Za-z0-9._-]{0,127}),time=(\d{1,15}),nonce=([A-Za-z0-9_-]{22}),sig=([A-Za-z0-9_-]{86})$/;
+const HEADER = /^v1 lab=([A-Za-z0-9][A-Za-z0-9._-]{0,127}),time=(\d{1,15}),nonce=([A-Za-z0-9_-]{22}),body=([0-9a-f]{64}),sig=([A-Za-z0-9_-]{86})$/;
 
 export function parseLabSignatureHeader(value: string): LabSignatureHeader | undefined {
   const m = HEADER.exec(value);
   if (m === null) return undefined;
-  return { lab: m[1]!, time: Number(m[2]), nonce: m[3]!, sig: m[4]! };
+  return { lab: m[1]!, time: Number(m[2]), nonce: m[3]!, body: m[4]!, sig: m[5]! };
 }
 
 export interface LabRequest {
@@ -62,14 +68,20 @@ export interface LabRequest {
   body: Uint8Array;
 }
 
-export async function signedRequestBody(p: Primitives, request: LabRequest, time: number, nonce: string): Promise<SignedRequestBody> {
-  return { v: 1, hub: request.hub, lab: request.lab, method: request.method, path: request.path, time, nonce, body: toHex(await p.sha256(request.body)) };
+/** What the lab signs; `bodyDigest` is the SHA-256 hex of the raw request body. */
+export function signedRequestBody(request: Omit<LabRequest, 'body'>, time: number, nonce: string, bodyDigest: string): SignedRequestBody {
+  return { v: 1, hub: request.hub, lab: request.lab, method: request.method, path: request.path, time, nonce, body: bodyDigest };
+}
+
+export async function bodyDigest(p: Primitives, body: Uint8Array): Promise<string> {
+  return toHex(await p.sha256(body));
 }
 
 /** The header value for one request. `time` is Unix seconds; the nonce is fresh random bytes each call. */
 export async function signLabRequest(p: Primitives, labSigner: Ed25519Signer, request: LabRequest, time: number): Promise<string> {
   const nonce = toBase64Url(p.randomBytes(16));
-  const body = await signedRequestBody(p, request, time, nonce);
-  const sig = await signFor(labSigner, 'hub-request', canonicalJsonBytes(body));
-  return `v1 lab=${request.lab},time=${time},nonce=${nonce},sig=${toBase64Url(sig)}`;
+  const digest = await bodyDigest(p, request.body);
+  const signed = signedRequestBody(request, time, nonce, digest);
+  const sig = await signFor(labSigner, 'hub-request', canonicalJsonBytes(signed));
+  return `v1 lab=${request.lab},time=${time},nonce=${nonce},body=${digest},sig=${toBase64Url(sig)}`;
 }

@@ -29,6 +29,27 @@ export class RateLimiter {
 
   /** Takes one token for `key`; false when the bucket is empty. */
   take(key: string): boolean {
+    const bucket = this.refill(key);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Gives back a token taken for an attempt that turned out not to count (a correct password). */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.limit.burst, bucket.tokens + 1);
+  }
+
+  /** Seconds until `key` has a token again (0 when it has one now). */
+  retryAfter(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return 0;
+    const tokens = Math.min(this.limit.burst, bucket.tokens + (this.now() - bucket.updated) * this.limit.perSecond);
+    return tokens >= 1 ? 0 : (1 - tokens) / this.limit.perSecond;
+  }
+
+  private refill(key: string): Bucket {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -39,8 +60,6 @@ export class RateLimiter {
       bucket.tokens = Math.min(this.limit.burst, bucket.tokens + (now - bucket.updated) * this.limit.perSecond);
       bucket.updated = now;
     }
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket;
   }
 }

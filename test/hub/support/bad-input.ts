@@ -123,11 +123,11 @@ export function defineBadInput(kind: DbKind, available: () => Promise<boolean>, 
       clearRefusal(await h.request('POST', '/v1/sessions', { raw: '{"username":', headers: { 'content-type': 'application/json' } }), 400, /not valid JSON/, 'bad JSON');
       clearRefusal(await h.request('POST', '/v1/sessions', { raw: 'username=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, /application\/json/, 'form body');
       for (const trick of ['..%2F..%2Fetc%2Fpasswd', '.hidden', '%2Fabs', 'a%5Cb', 'x'.repeat(200)]) {
-        clearRefusal(await h.session(w.token, 'GET', `/v1/labs/acme-lab/campaigns/bad/leases/${trick}/item`), 'any4xx', /path|lease|no endpoint/, `lease id ${trick}`);
-        clearRefusal(await h.labRequest(acme, 'GET', `/v1/labs/acme-lab/campaigns/bad/items/${trick}/lab-section`), 'any4xx', /path|field item|no endpoint/, `item id ${trick}`);
-        clearRefusal(await h.session(w.token, 'POST', `/v1/labs/acme-lab/campaigns/${trick}/leases`, { device: w.device }), 'any4xx', /path|campaign|no endpoint/, `campaign id ${trick}`);
+        clearRefusal(await h.session(w.token, 'GET', `/v1/labs/acme-lab/campaigns/bad/leases/${trick}/item`), 'any4xx', /path|lease|no such endpoint/, `lease id ${trick}`);
+        clearRefusal(await h.labRequest(acme, 'GET', `/v1/labs/acme-lab/campaigns/bad/items/${trick}/lab-section`), 'any4xx', /path|field item|no such endpoint/, `item id ${trick}`);
+        clearRefusal(await h.session(w.token, 'POST', `/v1/labs/acme-lab/campaigns/${trick}/leases`, { device: w.device }), 'any4xx', /path|campaign|no such endpoint/, `campaign id ${trick}`);
       }
-      clearRefusal(await h.request('GET', '/v1/nothing-here'), 404, /no endpoint/, 'unknown endpoint');
+      clearRefusal(await h.request('GET', '/v1/nothing-here'), 404, /no such endpoint/, 'unknown endpoint');
       assert.equal(await snapshot(h), before);
     });
   });
