@@ -5,6 +5,14 @@
  * state and return a finding or nothing. Rules never write state: the
  * evaluator folds the event into the state first, so every rule sees the
  * world including the event it is judging.
+ *
+ * Misuse rules judge people, so they look only at attributed records: ones
+ * that name an annotator. The gatekeeper writes a name only for a request
+ * that proved it (SPEC §7.3: enrolled device's signature, registered hub's
+ * assignment); what an outsider can make it log (the `UNPROVEN count=N`
+ * aggregate) names nobody, so no rule can be steered into an alert or a
+ * suspension against anyone by forged requests. Integrity rules see every
+ * record: a gap in the lab's own chain matters as much as in an annotator's.
  */
 import { z } from 'zod';
 import { parseWith } from '../../core/schema.js';
@@ -110,13 +118,14 @@ export function defineRule<T>(def: RuleDefinition<T>): Rule {
       const { enabled, suspend, cooldownSeconds, ...own } = raw;
       const common = parseWith(CommonRuleSettings, { ...def.defaults, ...(enabled !== undefined ? { enabled } : {}), ...(suspend !== undefined ? { suspend } : {}), ...(cooldownSeconds !== undefined ? { cooldownSeconds } : {}) }, def.name);
       const thresholds = parseWith(def.thresholds, own, def.name);
+      const judges = (event: ObservedRecord): boolean => def.category !== 'misuse' || event.record.annotator !== undefined;
       const finish = (d: Detection | undefined, event: ObservedRecord): Finding | undefined =>
         d && { rule: def.name, category: def.category, severity: def.severity, ...d, subject: d.subject ?? subjectOf(event), suspend: common.suspend, cooldownSeconds: common.cooldownSeconds };
       return {
         name: def.name,
         category: def.category,
         common,
-        onRecord: (event, state) => (common.enabled && def.onRecord ? finish(def.onRecord(event, state, thresholds), event) : undefined),
+        onRecord: (event, state) => (common.enabled && def.onRecord && judges(event) ? finish(def.onRecord(event, state, thresholds), event) : undefined),
         onLeaseExpired: (expiry, state) => (common.enabled && def.onLeaseExpired ? finish(def.onLeaseExpired(expiry, state, thresholds), expiry.release) : undefined),
       };
     },

@@ -67,6 +67,8 @@ export interface Harness {
   readonly items: ItemHead[];
   readonly sealed: Uint8Array[];
   readonly policy: TrustPolicy;
+  /** The witness's verifier key (note format), for monitors that follow this gatekeeper's log. */
+  readonly witnessVkey: string;
   readonly alerts: Alert[];
   /** Seconds; tests move it with `advance`. */
   now(): number;
@@ -165,6 +167,7 @@ export async function startHarness(
     items,
     sealed,
     policy,
+    witnessVkey: cosigner.verifierKey,
     alerts,
     now: () => Math.floor(clockMs / 1000),
     advance: (s) => {
