@@ -1,5 +1,5 @@
 /**
- * The campaign manifest (docs/SPEC.md §2.5): what the lab publishes about a
+ * The campaign manifest (docs/SPEC.md §2.2): what the lab publishes about a
  * campaign, signed with its Ed25519 key. The hub refuses campaigns without a
  * valid one; the workstation reads from it the result key to seal labels to,
  * the log and witnesses to check proofs against, and the hash of the app
@@ -10,7 +10,9 @@
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from './bytes.js';
 import { canonicalJsonBytes } from './canonical-json.js';
+import { cosignatureVerifier } from './cosignature.js';
 import { fail } from './errors.js';
+import { ed25519NoteVerifier } from './note.js';
 import type { Ed25519Signer, Primitives } from './primitives.js';
 import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
@@ -19,7 +21,14 @@ export const TASK_TYPES = ['pairwise', 'ranking', 'rubric', 'sft-rewrite', 'safe
 export const TaskType = z.enum(TASK_TYPES);
 export type TaskType = z.infer<typeof TaskType>;
 
-/** A C2SP signed-note verifier key: name+hash+base64 key. */
+/**
+ * §2.2 "URL": an absolute http or https URL with a host, optional port and
+ * path, and no user info, query or fragment. A regular expression rather than
+ * a URL parser, so every implementation accepts exactly the same strings.
+ */
+export const GATEKEEPER_URL = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*)?$/;
+
+/** A C2SP signed-note verifier key: name+hash+base64 key; its key id is checked against the key by verifyCampaignManifest. */
 const VerifierKey = z.string().min(1).max(512).regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'must be a signed-note verifier key (name+hash+key)');
 
 export const CampaignManifestBody = z
@@ -38,7 +47,7 @@ export const CampaignManifestBody = z
     opens: UnixTime,
     closes: UnixTime,
     /** The gatekeeper's origin, which also serves the workstation app. */
-    gatekeeper: z.string().url().max(200),
+    gatekeeper: z.string().max(200).regex(GATEKEEPER_URL, 'must be an http(s) URL with no user info, query or fragment'),
     log: z
       .object({
         vkey: VerifierKey,
@@ -62,10 +71,29 @@ export async function signCampaignManifest(labSigner: Ed25519Signer, body: Campa
   return { body: checked, sig: toBase64Url(await signFor(labSigner, 'campaign-manifest', canonicalJsonBytes(checked))) };
 }
 
-/** Parses an untrusted manifest and checks the lab's signature; `lab` must match the signer's registered lab. */
+/**
+ * §2.2, in order: the members; that `log.vkey` is an Ed25519 note key and
+ * each witness a cosignature/v1 key whose key id is the one its name and key
+ * imply (§8.1); the lab's signature; the lab.
+ */
 export async function verifyCampaignManifest(p: Primitives, labPublicKey: Uint8Array, lab: string, input: unknown): Promise<CampaignManifest> {
   const manifest = parseWith(CampaignManifest, input, 'campaign manifest');
+  await checkVerifierKeys(p, manifest.body.log);
   await verifyFor(p, labPublicKey, 'campaign-manifest', canonicalJsonBytes(manifest.body), fromBase64Url(manifest.sig), 'campaign manifest');
   if (manifest.body.lab !== lab) fail('MISMATCH', `campaign manifest: for lab ${manifest.body.lab}, not ${lab}`);
   return manifest;
+}
+
+/** Refuses a vkey whose key id does not match its key (MISMATCH) or of the wrong signature type (UNSUPPORTED), naming the field. */
+async function checkVerifierKeys(p: Primitives, log: CampaignManifestBody['log']): Promise<void> {
+  const named = async (field: string, check: () => Promise<unknown>): Promise<void> => {
+    try {
+      await check();
+    } catch (err) {
+      const code = (err as { code?: Parameters<typeof fail>[0] }).code ?? 'BAD_FORMAT';
+      fail(code, `campaign manifest: field ${field}: ${(err as Error).message}`);
+    }
+  };
+  await named('log.vkey', () => ed25519NoteVerifier(p, log.vkey));
+  for (const [i, w] of log.witnesses.entries()) await named(`log.witnesses.${i}`, () => cosignatureVerifier(p, w));
 }

@@ -17,7 +17,7 @@
  */
 import { fromBase64, toBase64 } from './bytes.js';
 import { openCheckpoint, parseDecimal, type Checkpoint } from './checkpoint.js';
-import { fail } from './errors.js';
+import { fail, type KeyholeError } from './errors.js';
 import { HASH_SIZE, leafHash, verifyInclusion, type Hash } from './merkle.js';
 import { openNote, type NoteVerifier } from './note.js';
 import type { Primitives } from './primitives.js';
@@ -85,7 +85,7 @@ export async function verifyProofBundle(p: Primitives, text: string, policy: Tru
   if (checkpoint.extensions.length > 0) fail('UNSUPPORTED', 'proof bundle: checkpoint has extension lines, which keyhole logs never write');
   let witnesses: string[] = [];
   if (policy.quorum > 0) {
-    const opened = await openNote(bundle.checkpoint, policy.witnesses).catch((err: Error) => fail('BAD_SIGNATURE', `proof bundle: ${err.message}`));
+    const opened = await openNote(bundle.checkpoint, policy.witnesses).catch((err: Error) => fail((err as KeyholeError).code ?? 'BAD_SIGNATURE', `proof bundle: ${err.message}`));
     witnesses = [...new Set(opened.verified.map((s) => s.name))];
     if (witnesses.length < policy.quorum) fail('BAD_SIGNATURE', `proof bundle: ${witnesses.length} witness cosignatures, ${policy.quorum} required`);
   }

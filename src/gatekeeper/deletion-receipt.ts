@@ -21,7 +21,8 @@ export const DeletionReceiptBody = z
     lab: Identifier,
     batch: Identifier,
     campaign: Identifier,
-    keks: z.array(Identifier).max(10_000),
+    // docs/SPEC.md §11.3: sorted by UTF-16 code units (JavaScript's default sort), each KEK once.
+    keks: z.array(Identifier).max(10_000).refine((ks) => ks.every((k, i) => i === 0 || ks[i - 1]! < k), 'must be sorted, each KEK once'),
     time: UnixTime,
     log: z.string().min(1).max(200),
   })

@@ -132,7 +132,7 @@ test('campaign manifests verify; forged, other-lab and malformed ones are refuse
     opens: NOW,
     closes: NOW + 86_400,
     gatekeeper: 'https://gatekeeper.acme.example',
-    log: { vkey: 'acme.example/log+01234567+AQID', witnesses: [], quorum: 0 },
+    log: { vkey: 'acme.example/log+968cc77e+AQcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH', witnesses: [], quorum: 0 },
     workstation: 'b'.repeat(64),
   };
   const manifest = await signCampaignManifest(lab, body);

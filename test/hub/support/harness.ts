@@ -129,7 +129,7 @@ export function manifestBody(lab: Lab, campaign: string, overrides: Partial<Camp
     opens: NOW - 100,
     closes: NOW + 86_400,
     gatekeeper: 'https://gatekeeper.acme.example',
-    log: { vkey: 'acme-log+0123abcd+AQIDBA==', witnesses: [], quorum: 0 },
+    log: { vkey: 'acme-log+6acbf852+AQcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH', witnesses: [], quorum: 0 },
     workstation: 'b'.repeat(64),
     ...overrides,
   };
