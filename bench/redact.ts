@@ -8,13 +8,28 @@
  * Overfitting guard: detectors are tuned on the even-index Presidio records and on the secret
  * rules at even positions (rules in order of first appearance in the file); the odd halves are
  * held out and reported separately next to the overall figures.
+ *
+ * Precision on real text (issue 15): the full default pipeline over the 2,312 hh-rlhf records and
+ * the OASST trees; of the person replacements (one per distinct original per record), the share
+ * whose original is an all-lower-case common English word (Debian's wamerican list, read from
+ * /usr/share/dict at bench time only), and how many originals are group words, places or public
+ * figures of the product's own lists (so those three count leaks past the lists, e.g. through a
+ * linked-name pass, not gaps in the lists). Even-index records were used to tune, odd ones are
+ * held out.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type { EntityType, Finding } from '../src/minimize/detectors/detector.js';
 import { BUILT_IN } from '../src/minimize/detectors/registry.js';
 import { resolveOverlaps } from '../src/minimize/overlaps.js';
+import { DEMONYMS, PLACES, PUBLIC_FIGURES } from '../src/minimize/detectors/name-lists.js';
+import { activeDetectors } from '../src/minimize/detectors/registry.js';
+import { formatByName } from '../src/minimize/formats/registry.js';
+import { minimizeRecord } from '../src/minimize/minimize-record.js';
+import { DEFAULT_POLICY } from '../src/minimize/policy-schema.js';
+import { Pseudonymizer } from '../src/minimize/pseudonymizer.js';
 
 const SHARED_DATA = process.env.KEYHOLE_SHARED ? join(process.env.KEYHOLE_SHARED, 'data') : fileURLToPath(new URL('../../shared/data', import.meta.url));
 
@@ -120,12 +135,54 @@ for (const e of examples) if (!ruleOrder.has(e.rule_id)) ruleOrder.set(e.rule_id
 const byRecord = (_: PresidioRecord, i: number) => i;
 const byRule = (e: SecretExample) => ruleOrder.get(e.rule_id)!;
 
+const DICTIONARY = '/usr/share/dict/american-english';
+const commonWords = existsSync(DICTIONARY) ? new Set(readFileSync(DICTIONARY, 'utf8').split('\n').filter((w) => /^[a-z]+$/.test(w))) : undefined;
+
+interface RealTextFigures { records: number; personReplacements: number; lowerCaseCommonWords: number | null; lowerCaseCommonShare: number | null; demonyms: number; places: number; publicFigures: number; examples: string[] }
+
+/** Person replacements of the full default pipeline on real chat text; see the header. */
+function realTextPrecision(sets: ReadonlyArray<{ format: string; lines: readonly string[] }>, parity: number | undefined): RealTextFigures {
+  const figures: RealTextFigures = { records: 0, personReplacements: 0, lowerCaseCommonWords: commonWords === undefined ? null : 0, lowerCaseCommonShare: null, demonyms: 0, places: 0, publicFigures: 0, examples: [] };
+  for (const { format, lines } of sets) {
+    const context = { policy: DEFAULT_POLICY, format: formatByName(format, undefined), detectors: activeDetectors(DEFAULT_POLICY), pseudonymizer: new Pseudonymizer(Buffer.from('bench-key'), 'bench', 'bench'), sourceFile: format };
+    lines.forEach((line, i) => {
+      if (parity !== undefined && i % 2 !== parity) return;
+      figures.records++;
+      const outcome = minimizeRecord(JSON.parse(line), i + 1, context);
+      if (outcome.kind !== 'emitted') return;
+      for (const { entity, original } of outcome.labOnly.pseudonyms) {
+        if (entity !== 'person') continue;
+        figures.personReplacements++;
+        const words = original.toLowerCase().replace(/\./g, '').split(/\s+/);
+        const phrase = words.join(' ');
+        const flagged: string[] = [];
+        if (commonWords !== undefined && original === original.toLowerCase() && words.every((w) => commonWords.has(w))) {
+          figures.lowerCaseCommonWords!++;
+          flagged.push('common word');
+        }
+        if (words.some((w) => DEMONYMS.has(w))) (figures.demonyms++, flagged.push('group word'));
+        if (PLACES.has(phrase)) (figures.places++, flagged.push('place'));
+        if (PUBLIC_FIGURES.has(phrase)) (figures.publicFigures++, flagged.push('public figure'));
+        if (flagged.length > 0 && figures.examples.length < 12) figures.examples.push(`${original} (${flagged.join(', ')})`);
+      }
+    });
+  }
+  if (figures.lowerCaseCommonWords !== null) figures.lowerCaseCommonShare = Math.round((figures.lowerCaseCommonWords / Math.max(1, figures.personReplacements)) * 10000) / 10000;
+  return figures;
+}
+
+const realSets = [
+  { format: 'hh-rlhf', lines: gunzipSync(readFileSync(join(SHARED_DATA, 'hh-rlhf-harmless-base-test.jsonl.gz'))).toString('utf8').trim().split('\n') },
+  { format: 'oasst', lines: readFileSync(join(SHARED_DATA, 'oasst-en-100-tree.jsonl'), 'utf8').trim().split('\n') },
+];
+
 const started = performance.now();
 const oursPii = presidio(ours, records);
 const oursSecrets = secrets(ours, examples);
 const piiHalves = { tune: presidio(ours, half(records, 0, byRecord)), heldOut: presidio(ours, half(records, 1, byRecord)) };
 const secretHalves = { tune: secrets(ours, half(examples, 0, byRule)), heldOut: secrets(ours, half(examples, 1, byRule)) };
 const seconds = (performance.now() - started) / 1000;
+const realText = { all: realTextPrecision(realSets, undefined), tune: realTextPrecision(realSets, 0), heldOut: realTextPrecision(realSets, 1) };
 const naivePii = presidio(naive, records);
 const naiveSecrets = secrets(naive, examples);
 
@@ -144,7 +201,15 @@ for (const type of Object.keys(oursPii)) {
 console.log(`  secrets (rules at even / odd positions): tune recall ${secretHalves.tune.recall}, firing ${secretHalves.tune.firingOnNegatives}  |  held-out recall ${secretHalves.heldOut.recall}, firing ${secretHalves.heldOut.firingOnNegatives}`);
 console.log(`Nosey Parker examples: recall ${oursSecrets.recall} on ${oursSecrets.positives} should-match (naive ${naiveSecrets.recall}); firing ${oursSecrets.firingOnNegatives} on ${oursSecrets.negatives} should-not-match (naive ${naiveSecrets.firingOnNegatives}); ${oursSecrets.firingOnStrictNegatives} on the ${oursSecrets.strictNegatives} that are no other rule's positive (naive ${naiveSecrets.firingOnStrictNegatives})`);
 console.log(`  rules with a missed positive: ${oursSecrets.missedRules.join(', ') || 'none'}`);
-console.log(`detection time for both sets: ${seconds.toFixed(2)} s`);
+const describe = (f: RealTextFigures) =>
+  `${f.records} records, ${f.personReplacements} person replacements; lower-case common words ${f.lowerCaseCommonWords ?? 'n/a'} (${f.lowerCaseCommonShare === null ? 'n/a' : `${(f.lowerCaseCommonShare * 100).toFixed(2)} %`}); group words ${f.demonyms}, places ${f.places}, public figures ${f.publicFigures}`;
+console.log('Precision on real text (hh-rlhf 2,312 records + OASST 100 trees, default policy):');
+if (commonWords === undefined) console.log(`  WARNING: ${DICTIONARY} is missing (apt-get install -y wamerican): the lower-case common-word share is NOT measured`);
+console.log(`  all:      ${describe(realText.all)}`);
+console.log(`  tune (even records):     ${describe(realText.tune)}`);
+console.log(`  held-out (odd records):  ${describe(realText.heldOut)}`);
+if (realText.all.examples.length > 0) console.log(`  flagged: ${realText.all.examples.join('; ')}`);
+console.log(`detection time for both sets and the real-text pipeline: ${seconds.toFixed(2)} s`);
 console.log(
   JSON.stringify({
     bench: 'redact',
@@ -157,6 +222,7 @@ console.log(
     secrets: { ...oursSecrets, missedRules: oursSecrets.missedRules.length },
     secretsTune: { recall: secretHalves.tune.recall, firingOnNegatives: secretHalves.tune.firingOnNegatives, positives: secretHalves.tune.positives, negatives: secretHalves.tune.negatives },
     secretsHeldOut: { recall: secretHalves.heldOut.recall, firingOnNegatives: secretHalves.heldOut.firingOnNegatives, positives: secretHalves.heldOut.positives, negatives: secretHalves.heldOut.negatives },
+    realText: { all: { ...realText.all, examples: undefined }, tune: { ...realText.tune, examples: undefined }, heldOut: { ...realText.heldOut, examples: undefined } },
     secretsNaive: { recall: naiveSecrets.recall, firingOnNegatives: naiveSecrets.firingOnNegatives, firingOnStrictNegatives: naiveSecrets.firingOnStrictNegatives },
   }),
 );

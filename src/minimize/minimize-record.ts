@@ -11,7 +11,7 @@ import { blind } from './blind.js';
 import type { LabOnlySection } from './lab-only.js';
 import type { Policy } from './policy-schema.js';
 import { PseudonymTable, type Pseudonymizer } from './pseudonymizer.js';
-import { scrubText, type ScrubState } from './scrub-text.js';
+import { applyFindings, detectIn, type ActedFinding, type ScrubState } from './scrub-text.js';
 import { applyKeep } from './structure.js';
 
 export interface MinimizeContext {
@@ -43,8 +43,14 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
   const { maxMessageChars, onOversizedMessage } = ctx.policy.limits;
   let truncatedMessages = 0;
   const messages: Message[] = [];
-  for (const m of blinded.conversation.messages) {
-    let text = scrubText(m.text, ctx.detectors, state);
+  const originals = blinded.conversation.messages;
+  // Detect everywhere first, then add the record's person names wherever else they stand, so one
+  // string gets one treatment in the whole record (issue 15: "Christian McCaffrey" was replaced
+  // whole in one turn and only in part in another).
+  const found = originals.map((m) => detectIn(m.text, ctx.detectors));
+  const linked = linkedNames(found, originals.map((m) => m.text), ctx.detectors);
+  for (const [i, m] of originals.entries()) {
+    let text = applyFindings(m.text, linked === undefined ? found[i]! : [...found[i]!, ...detectIn(m.text, [linked])], state);
     if (text.length > maxMessageChars) {
       if (onOversizedMessage === 'drop') return { kind: 'dropped', reason: 'limits.maxMessageChars', entities: state.entities };
       text = text.slice(0, maxMessageChars) + TRUNCATION_MARK;
@@ -52,8 +58,6 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
     }
     messages.push({ ...m, text });
   }
-  const linked = linkedNames(state, ctx.detectors);
-  if (linked !== undefined) for (const [i, m] of messages.entries()) messages[i] = { ...m, text: scrubText(m.text, [linked], state) };
   if (state.verdict !== undefined) {
     return { kind: state.verdict.action === 'drop' ? 'dropped' : 'quarantined', reason: state.verdict.ruleId, entities: state.entities };
   }
@@ -68,11 +72,14 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
   };
 }
 
-/** A second pass for stand-alone words of names found anywhere in the record, with the person action. */
-function linkedNames(state: ScrubState, detectors: readonly ActiveDetector[]): ActiveDetector | undefined {
+/** A second pass for the person names found anywhere in the record (and their words), with the person action. */
+function linkedNames(found: readonly ActedFinding[][], texts: readonly string[], detectors: readonly ActiveDetector[]): ActiveDetector | undefined {
   const person = detectors.find((d) => d.detector.entity === 'person');
   if (person === undefined) return undefined;
-  const names = state.table.list().filter((e) => e.entity === 'person').map((e) => e.original);
-  const detector = linkedNameDetector(names);
+  const names = new Set<string>();
+  found.forEach((findings, i) => {
+    for (const f of findings) if (f.entity === 'person') names.add(texts[i]!.slice(f.start, f.end));
+  });
+  const detector = linkedNameDetector([...names]);
   return detector === undefined ? undefined : { detector, action: person.action };
 }

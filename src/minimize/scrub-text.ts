@@ -26,11 +26,12 @@ export interface ScrubState {
   verdict: { action: 'drop' | 'quarantine'; ruleId: string } | undefined;
 }
 
-type ActedFinding = Finding & { readonly action: Exclude<Action, 'off'> };
+export type ActedFinding = Finding & { readonly action: Exclude<Action, 'off'> };
 
-export function scrubText(text: string, detectors: readonly ActiveDetector[], state: ScrubState): string {
-  if (text.length === 0) return text;
+/** Every finding of every detector in `text`, each with its detector's action; overlaps not yet resolved. */
+export function detectIn(text: string, detectors: readonly ActiveDetector[]): ActedFinding[] {
   const found: ActedFinding[] = [];
+  if (text.length === 0) return found;
   for (const { detector, action } of detectors) {
     let findings: Finding[];
     try {
@@ -40,6 +41,15 @@ export function scrubText(text: string, detectors: readonly ActiveDetector[], st
     }
     for (const f of findings) found.push({ ...f, action });
   }
+  return found;
+}
+
+export function scrubText(text: string, detectors: readonly ActiveDetector[], state: ScrubState): string {
+  return applyFindings(text, detectIn(text, detectors), state);
+}
+
+/** Resolves overlaps among `found` and applies each winner's action to `text`. */
+export function applyFindings(text: string, found: readonly ActedFinding[], state: ScrubState): string {
   if (found.length === 0) return text;
   const resolved = resolveOverlaps(found) as ActedFinding[];
   let out = '';

@@ -1,10 +1,14 @@
 /**
  * Word lists for the person-name detector. The given-name and surname lexicons live in
- * ../lexicon/ (hand-written, provenance noted there); FAMOUS_PEOPLE are public historical figures
- * whose names are not personal data in a conversation.
+ * ../lexicon/ (hand-written, provenance noted there), and so do the lists of what is not a private
+ * person (group words, places, events and works, public figures).
  */
 import { AMBIGUOUS_GIVEN_NAMES_TEXT, GIVEN_NAMES_TEXT } from '../lexicon/given-names.js';
 import { COMMON_WORD_SURNAMES_TEXT, SURNAME_ENDINGS, SURNAMES_TEXT } from '../lexicon/surnames.js';
+import { COMMON_WORDS_TEXT, LOWER_CASE_WORD_NAMES_TEXT, PHRASES_TEXT } from '../lexicon/common-words.js';
+import { DEMONYMS_TEXT } from '../lexicon/demonyms.js';
+import { PLACES_TEXT } from '../lexicon/places.js';
+import { PUBLIC_FIGURES_TEXT } from '../lexicon/public-figures.js';
 
 const wordSet = (text: string): ReadonlySet<string> => new Set(text.split(/\s+/).filter((w) => w !== ''));
 
@@ -16,24 +20,31 @@ const COMMON_WORD_SURNAMES = wordSet(COMMON_WORD_SURNAMES_TEXT);
 export const SURNAMES: ReadonlySet<string> = new Set([...wordSet(SURNAMES_TEXT)].filter((w) => !COMMON_WORD_SURNAMES.has(w)));
 export const SURNAME_ENDING = new RegExp(`\\p{Ll}{2}(?:${SURNAME_ENDINGS.join('|')})$`, 'u');
 
-export const FAMOUS_PEOPLE: ReadonlySet<string> = new Set(
-  [
-    'abraham lincoln', 'george washington', 'thomas jefferson', 'albert einstein', 'isaac newton', 'charles darwin',
-    'william shakespeare', 'napoleon bonaparte', 'julius caesar', 'winston churchill', 'martin luther king',
-    'martin luther king jr', 'mahatma gandhi', 'nelson mandela', 'marie curie', 'leonardo da vinci', 'galileo galilei',
-    'adolf hitler', 'joseph stalin', 'karl marx', 'franklin roosevelt', 'franklin d. roosevelt', 'john f. kennedy',
-    'john kennedy', 'queen elizabeth', 'elizabeth ii', 'wolfgang amadeus mozart', 'ludwig van beethoven', 'pablo picasso',
-    'vincent van gogh', 'sigmund freud', 'alexander the great', 'genghis khan', 'christopher columbus', 'jesus christ',
-    'benjamin franklin', 'alan turing', 'ada lovelace', 'nikola tesla', 'thomas edison', 'mark twain', 'jane austen',
-    'charles dickens', 'barack obama', 'donald trump', 'joe biden', 'george bush', 'george w. bush', 'bill clinton',
-    'hillary clinton', 'ronald reagan', 'richard nixon', 'elon musk', 'bill gates', 'steve jobs', 'taylor swift',
-    'michael jackson', 'elvis presley', 'john lennon', 'paul mccartney', 'harry potter', 'sherlock holmes', 'santa claus',
-  ],
+// Full stops are dropped ("george w. bush" → "george w bush"): the detector's words carry none.
+const phraseSet = (text: string): ReadonlySet<string> => new Set(text.split(/[|\n]/).map((p) => p.trim().replace(/\./g, '')).filter((p) => p !== ''));
+/** One-word entries that are also given names ("Prince", "Carrie") would hide private people: names win. */
+const withoutLoneGivenNames = (set: ReadonlySet<string>): ReadonlySet<string> => new Set([...set].filter((p) => p.includes(' ') || !FIRST_NAMES.has(p)));
+
+/** Public figures and fictional characters (lexicon/public-figures.ts), full names, lower case. */
+export const PUBLIC_FIGURES = withoutLoneGivenNames(phraseSet(PUBLIC_FIGURES_TEXT));
+/** A figure's distinctive last word alone ("Merkel", "Hitchcock"): not a common surname, not a given name. */
+export const PUBLIC_FIGURE_SURNAMES: ReadonlySet<string> = new Set(
+  [...PUBLIC_FIGURES].map((p) => p.split(' ')).filter((w) => w.length >= 2).map((w) => w.at(-1)!).filter((w) => w.length >= 4 && !SURNAMES.has(w) && !FIRST_NAMES.has(w)),
 );
+/** Events, works, products and organisations whose words look like a person's ("Gold Rush"). */
+export const PHRASES = withoutLoneGivenNames(phraseSet(PHRASES_TEXT));
+/** Places, whole names ("hong kong"); a one-word place that is also a given name needs a cue. */
+export const PLACES = phraseSet(PLACES_TEXT);
+/** Nationalities, languages, group and religion words: never one person. */
+export const DEMONYMS = wordSet(DEMONYMS_TEXT);
+/** Everyday words that start titles and names of things ("Gold", "Open", "Line"). */
+export const COMMON_WORDS = wordSet(COMMON_WORDS_TEXT);
+/** Lexicon names that are also lower-case English words ("joke", "will"): in lower-case text they need a cue. */
+export const LOWER_CASE_WORD_NAMES = wordSet(LOWER_CASE_WORD_NAMES_TEXT);
 
 /** Capitalised words that start sentences or name things, never people. */
 export const NOT_NAME_WORDS: ReadonlySet<string> = new Set(
-  `the a an i i'm i've i'll it this that these those there here what when where why how who which if and but or so
+  `the a an i i'm i've i'll i'd it this that these those there here what when where why how who which if and but or so
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
 october november december human assistant user hello hi hey dear thanks thank yes no ok okay please sorry mr mrs ms dr
 god lord street avenue road new old north south east west united states america american english french german

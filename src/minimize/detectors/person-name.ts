@@ -3,13 +3,29 @@
  * initials and name particles such as "van", "de", "ten" inside). A run is a name when its words
  * carry lexicon evidence (a known given name first, a known surname or a surname-shaped ending
  * last) or when a cue comes right before it: an honorific ("Dr."), an introducing phrase ("my name
- * is", "Dear", "Name:"), or a reporting verb. Famous people and capitalised non-name words stay.
+ * is", "Dear", "Name:"), or a reporting verb. Capitalised non-name words stay, and so do (issue 15)
+ * nationalities and other group words, places, names of events and works, and public figures
+ * (unless the policy pseudonymizes them): the same string gets the same verdict wherever it stands.
  *
  * Speed: the scan starts on an explicit upper-case character class (V8 cannot skip ahead on a
  * leading \p{Lu}, which made the old single-regex version ~20x slower); everything after the
  * scan is Set lookups on the few capitalised words a text has.
  */
-import { AMBIGUOUS_GIVEN_NAMES, FAMOUS_PEOPLE, FIRST_NAMES, NOT_NAME_WORDS, PLACE_OR_ORG_WORDS, SURNAMES, SURNAME_ENDING } from './name-lists.js';
+import {
+  AMBIGUOUS_GIVEN_NAMES,
+  COMMON_WORDS,
+  DEMONYMS,
+  FIRST_NAMES,
+  LOWER_CASE_WORD_NAMES,
+  NOT_NAME_WORDS,
+  PHRASES,
+  PLACE_OR_ORG_WORDS,
+  PLACES,
+  PUBLIC_FIGURE_SURNAMES,
+  PUBLIC_FIGURES,
+  SURNAMES,
+  SURNAME_ENDING,
+} from './name-lists.js';
 import type { Detector, Finding } from './detector.js';
 
 // Latin, Latin-1, Latin Extended-A/B, Greek and Cyrillic capitals (with some lower-case letters of
@@ -87,8 +103,26 @@ function isCapitalised(word: string): boolean {
   return word !== word.toLowerCase() && word !== word.toUpperCase() && word[0] !== word[0]!.toLowerCase();
 }
 
+/**
+ * A given name that proves a name on its own: not also an everyday word ("Will"), a group word
+ * ("Christian", "Roman"), a place ("Austin") or a title word ("Line"); those need a second cue.
+ */
 function isGiven(w: Word): boolean {
-  return FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower);
+  return FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower) && !DEMONYMS.has(w.lower) && !PLACES.has(w.lower) && !COMMON_WORDS.has(w.lower);
+}
+
+/** A group word that is not also a given name ("Asian", but not "Christian"): never part of a name. */
+function isPureDemonym(lower: string): boolean {
+  return DEMONYMS.has(lower) && !FIRST_NAMES.has(lower);
+}
+
+// Everyday English word endings that given names do not have ("Extension", "Overrides"); not
+// "-ence" (Terence), "-ward" (Edward) or "-ing" (Irving, Ming).
+const ENGLISH_WORD_ENDING = /(?:tion|sion|ment|ness|ity|ous|ive|able|ible|ful|less|ism|ship|hood|ical|ides)$/;
+
+/** The first word of a "given name + surname" pair when the lexicon does not know it as a given name. */
+function couldBeGiven(w: Word): boolean {
+  return !NOT_NAME_WORDS.has(w.lower) && !COMMON_WORDS.has(w.lower) && !DEMONYMS.has(w.lower) && !ENGLISH_WORD_ENDING.test(w.lower);
 }
 
 function isSurname(w: Word): boolean {
@@ -128,8 +162,8 @@ function runs(text: string): Word[][] {
 function trim(run: Word[]): Word[] {
   let from = 0;
   let to = run.length;
-  while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || INITIAL.test(run[from]!.text))) from++;
-  while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || INITIAL.test(run[to - 1]!.text))) to--;
+  while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || isPureDemonym(run[from]!.lower) || INITIAL.test(run[from]!.text))) from++;
+  while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || isPureDemonym(run[to - 1]!.lower) || INITIAL.test(run[to - 1]!.text))) to--;
   return run.slice(from, to);
 }
 
@@ -152,81 +186,158 @@ function signatureLine(text: string, words: Word[]): boolean {
   return /\d{2}|@/.test(following);
 }
 
-function classify(text: string, words: Word[]): string | null {
+/** How a run that names no private person is marked, so the second pass leaves it alone too. */
+const KEPT = 'kept';
+
+export interface PersonNameOptions {
+  /** Public figures and fictional characters: kept in clear (default) or pseudonymized (policy `publicFigures`). */
+  readonly publicFigures: 'keep' | 'pseudonymize';
+}
+
+/**
+ * Some stretch of two or more words of the run is in `set` ("Donald Trump Impression"), or the run
+ * is one word in `set` that is not also a given name ("Alaska", not "Austin").
+ */
+function containsPhrase(words: readonly Word[], set: ReadonlySet<string>): boolean {
+  if (words.length === 1) return set.has(words[0]!.lower) && !FIRST_NAMES.has(words[0]!.lower);
+  for (let i = 0; i + 1 < words.length; i++) {
+    let phrase = words[i]!.lower;
+    for (let j = i + 1; j < words.length; j++) {
+      phrase += ` ${words[j]!.lower}`;
+      if (set.has(phrase)) return true;
+    }
+  }
+  return false;
+}
+
+// Titles of public office: whoever holds one is a public figure in that role ("Senator Richard
+// Burr", "Congressperson Rick Crawford", "President Lincoln").
+const PUBLIC_TITLES: ReadonlySet<string> = new Set(
+  `senator sen congressman congresswoman congressperson congressmember representative rep governor gov president vice-president
+chancellor minister premier mayor speaker ambassador justice pope king queen emperor empress sultan sheikh ayatollah
+secretary-general`.split(/\s+/),
+);
+
+/** `honorific`: "Dr. Wells" is someone's doctor, not H. G. Wells, unless the full name is there. */
+function isPublicFigure(text: string, words: readonly Word[], honorific: boolean): boolean {
+  if (containsPhrase(words, PUBLIC_FIGURES) || (words.length === 1 && !honorific && PUBLIC_FIGURE_SURNAMES.has(words[0]!.lower))) return true;
+  if (PUBLIC_TITLES.has(words[0]!.lower)) return true;
+  const title = wordBefore(text, words[0]!.start);
+  return PUBLIC_TITLES.has(title.word) && /^\.?[ \t]+$/.test(text.slice(title.start + title.word.length, words[0]!.start));
+}
+
+function classify(text: string, words: Word[], options: PersonNameOptions): string | null {
   const first = words[0]!;
   const last = words.at(-1)!;
   if (words.length > 4) return null;
-  const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
+  // Group words, places and the names of events and works are not people, whatever stands around them.
+  if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
   const { honorific, cued, strong } = cuedBefore(text, first.start, last.end);
+  if (isPublicFigure(text, words, honorific)) return options.publicFigures === 'keep' ? KEPT : 'person.public-figure';
+  const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
   const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
   // Most capitalised runs are sentence starts and titles: without lexicon evidence, an honorific
   // or a strong cue they are done before any context is examined.
   if (!evidence && !honorific && !strong && !strongAfter()) return null;
-  const value = text.slice(first.start, last.end).toLowerCase();
-  if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
+  if (words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
   if (honorific) return 'person.honorific';
-  if (!evidence) return 'person.named';
+  // "named Future Self": a strong cue before ordinary words is a nickname or a title, not a name.
+  if (!evidence) return words.every((w) => COMMON_WORDS.has(w.lower)) ? null : 'person.named';
   const introduced = cued || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
   if (words.length >= 2) {
     if (isGiven(first)) return 'person.given-name';
-    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || introduced)) return 'person.given-name';
-    if (isSurname(last) && !NOT_NAME_WORDS.has(first.lower)) return 'person.surname';
-    return introduced && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
+    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || introduced) && (couldBeGiven(first) || strong)) return 'person.given-name';
+    if (isSurname(last) && couldBeGiven(first)) return 'person.surname';
+    return introduced && couldBeGiven(first) && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
   }
   if (isGiven(first)) return 'person.given-name';
+  // A lone given name that is also a group word, a place or a title word ("Christian", "Austin",
+  // "Genesis") is a name only after a strong cue ("my name is Austin") or in a list of names.
+  if (!couldBeGiven(first) || PLACES.has(first.lower)) return strong ? 'person.context' : null;
   if (introduced) return 'person.context';
   // A lone word with a patronymic or family-name ending ("Yefremova", "Ryhänen") inside a
   // sentence, not at its start where any capitalised word stands.
   return !SURNAMES.has(first.lower) && isSurname(first) && !NATIONALITY_LIKE.test(first.lower) && !/[.!?:"“\n]\s*$/.test(text.slice(Math.max(0, first.start - 3), first.start)) && first.start > 0 ? 'person.surname-ending' : null;
 }
 
-export const personNameDetector: Detector = {
-  id: 'person',
-  entity: 'person',
-  find(text) {
-    if (!HAS_CAPITAL.test(text)) return lowerCaseNames(text);
-    const out: Finding[] = [];
-    const classified: ClassifiedRun[] = [];
-    for (const run of runs(text)) {
-      const words = trim(run);
-      if (words.length === 0) continue;
-      const ruleId = classify(text, words);
-      classified.push({ words, ruleId });
-      if (ruleId !== null) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
-    }
-    if (out.length === classified.length) return out;
-    return [...out, ...linkedInText(text, classified)].sort((a, b) => a.start - b.start);
-  },
-};
+/** The person-name detector for a policy's public-figure setting. */
+export function personNameDetectorFor(options: PersonNameOptions): Detector {
+  return {
+    id: 'person',
+    entity: 'person',
+    find(text) {
+      if (!HAS_CAPITAL.test(text)) return lowerCaseNames(text, options);
+      const out: Finding[] = [];
+      const classified: ClassifiedRun[] = [];
+      for (const run of runs(text)) {
+        const words = trim(run);
+        if (words.length === 0) continue;
+        const ruleId = classify(text, words, options);
+        classified.push({ words, ruleId });
+        if (ruleId !== null && ruleId !== KEPT) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
+      }
+      if (out.length === classified.length) return out;
+      return [...out, ...linkedInText(text, classified)].sort((a, b) => a.start - b.start);
+    },
+  };
+}
+
+export const personNameDetector: Detector = personNameDetectorFor({ publicFigures: 'keep' });
 
 const HAS_CAPITAL = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0386-\u03AB\u0400-\u042F]/;
 const LOWER_WORD = /[a-z\u00DF-\u00FF\u0100-\u024F][\p{L}\p{M}'’-]*/gu;
-const LOWER_CUE = /(?:name is|name's|call me|calls me|called|named|name:)\s+$/;
+// Not a bare "called": "so called loyal republicans" (issue 15).
+const LOWER_CUE = /(?:name is|name's|call me|calls me|named|name:)\s+$/;
 
 /**
  * Text written all in lower case (many chat messages) has no capitals to start from: a word is a
- * name when the lexicon knows it as an unambiguous given name, or right after a naming cue; a
- * following surname (lexicon or surname ending) or initial + surname joins it.
+ * name when the lexicon knows it as an unambiguous given name that is not also an English word
+ * ("joke"), or right after a naming cue; a following surname (lexicon or surname ending) or
+ * initial + surname joins it.
  */
-function lowerCaseNames(text: string): Finding[] {
+function lowerCaseNames(text: string, options: PersonNameOptions): Finding[] {
   const out: Finding[] = [];
+  const pending: number[] = [];
   const words = [...text.matchAll(LOWER_WORD)].map((m) => ({ text: m[0], lower: m[0], start: m.index, end: m.index + m[0].length }));
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (NOT_NAME_WORDS.has(w.lower) || w.text.length < 3) continue;
+    if (NOT_NAME_WORDS.has(w.lower) || DEMONYMS.has(w.lower) || w.text.length < 3) continue;
     const cued = LOWER_CUE.test(text.slice(Math.max(0, w.start - 12), w.start));
-    if (!cued && !isGiven(w)) continue;
+    if (!cued && !isGiven(w)) {
+      if (FIRST_NAMES.has(w.lower)) pending.push(i);
+      continue;
+    }
     let end = i;
     for (let j = i + 1; j < words.length && j <= i + 2; j++) {
       const next = words[j]!;
       if (!/^[ \t]+(?:\p{Ll}\.?[ \t]+)?$/u.test(text.slice(words[j - 1]!.end, next.start))) break;
-      if (NOT_NAME_WORDS.has(next.lower) || !isSurname(next)) break;
+      if (NOT_NAME_WORDS.has(next.lower) || LOWER_CASE_WORD_NAMES.has(next.lower) || !isSurname(next)) break;
       end = j;
+    }
+    // "tell me a joke": a name that is also an English word needs a cue, a surname after it or a
+    // list of names around it ("kristina, chad and caleb").
+    if (!cued && end === i && LOWER_CASE_WORD_NAMES.has(w.lower)) {
+      pending.push(i);
+      continue;
+    }
+    const run = words.slice(i, end + 1);
+    if (containsPhrase(run, PLACES) || containsPhrase(run, PHRASES)) continue;
+    if (isPublicFigure(text, run, false) && options.publicFigures === 'keep') {
+      i = end;
+      continue;
     }
     out.push({ start: w.start, end: words[end]!.end, entity: 'person', ruleId: cued ? 'person.lower-case-cue' : 'person.lower-case' });
     i = end;
   }
-  return out;
+  if (pending.length === 0 || out.length === 0) return out;
+  const starts = new Set(out.map((f) => f.start));
+  const ends = new Set(out.map((f) => f.end));
+  for (const i of pending) {
+    const [w, previous, next] = [words[i]!, words[i - 1], words[i + 1]];
+    const listed = (previous !== undefined && ends.has(previous.end) && LIST_GAP.test(text.slice(previous.end, w.start))) || (next !== undefined && starts.has(next.start) && LIST_GAP.test(text.slice(w.end, next.start)));
+    if (listed) out.push({ start: w.start, end: w.end, entity: 'person', ruleId: 'person.lower-case-listed' });
+  }
+  return out.sort((x, y) => x.start - y.start);
 }
 
 /**
@@ -270,6 +381,7 @@ function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
   }
   const out: Finding[] = [];
   const known = (w: Word) => (FIRST_NAMES.has(w.lower) && !AMBIGUOUS_GIVEN_NAMES.has(w.lower)) || isSurname(w);
+  const found = (r: ClassifiedRun | undefined) => r !== undefined && r.ruleId !== null && r.ruleId !== KEPT;
   const lone = (r: ClassifiedRun | undefined) => r !== undefined && r.ruleId === null && r.words.length === 1 && known(r.words[0]!);
   const gap = (a: ClassifiedRun | undefined, b: ClassifiedRun | undefined) => (a === undefined || b === undefined ? '' : text.slice(a.words.at(-1)!.end, b.words[0]!.start));
   runs.forEach((run, i) => {
@@ -285,14 +397,13 @@ function linkedInText(text: string, runs: readonly ClassifiedRun[]): Finding[] {
       // lone words both known to the lexicon. A longer comma list of surnames ("White, Willis
       // and Hoffman") is as often a firm's name.
       listed =
-        (previous?.ruleId != null && LIST_GAP.test(gap(previous, run))) ||
-        (next?.ruleId != null && LIST_GAP.test(gap(run, next))) ||
+        (found(previous) && LIST_GAP.test(gap(previous, run))) ||
+        (found(next) && LIST_GAP.test(gap(run, next))) ||
         (lone(next) && PAIR_GAP.test(gap(run, next)) && !/,\s*$/.test(text.slice(Math.max(0, words[0]!.start - 2), words[0]!.start))) ||
         (lone(previous) && PAIR_GAP.test(gap(previous, run)) && !/,\s*$/.test(text.slice(Math.max(0, previous!.words[0]!.start - 2), previous!.words[0]!.start)));
     }
     if (!linked && !listed) return;
-    const value = text.slice(words[0]!.start, words.at(-1)!.end).toLowerCase();
-    if (FAMOUS_PEOPLE.has(value) || words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower))) return;
+    if (words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower))) return;
     out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId: linked ? 'person.repeated' : 'person.listed' });
   });
   return out;
@@ -304,19 +415,27 @@ const PAIR_GAP = /^\s+(?:and|&)\s+$/;
 const LIST_GAP = /^(?:,\s*|\s+(?:and|&|or)\s+|,\s+and\s+)$/;
 
 /**
- * Within one record, a name found once (e.g. "Tom Becker" in the first turn) is also a name when
- * one of its words stands alone later ("Sure Tom"): this detector matches those words.
+ * Within one record, a name found once is a name wherever else it stands: the whole string (one
+ * string, one treatment), and, for a name that starts with a known given name ("Tom Becker"), each
+ * of its words standing alone ("Sure Tom"). Longer alternatives come first, so "Christian
+ * McCaffrey" is matched whole rather than "Christian" alone.
  */
 export function linkedNameDetector(knownNames: readonly string[]): Detector | undefined {
   const tokens = new Set<string>();
   for (const name of knownNames) {
+    if (name.length >= 3 && /\p{L}/u.test(name)) tokens.add(name);
     const words = name.split(/\s+/);
     // Only names that start with a known given name: a context-only guess must not spread.
     if (!FIRST_NAMES.has(words[0]!.toLowerCase())) continue;
-    for (const t of words) if (/^\p{Lu}\p{Ll}{2,}$/u.test(t) && !NOT_NAME_WORDS.has(t.toLowerCase())) tokens.add(t);
+    for (const t of words) {
+      const lower = t.toLowerCase();
+      // A word of a name that is also a group word, a place or a title word ("Christian Smith")
+      // keeps its other meaning elsewhere.
+      if (/^\p{Lu}\p{Ll}{2,}$/u.test(t) && !NOT_NAME_WORDS.has(lower) && !DEMONYMS.has(lower) && !PLACES.has(lower) && !COMMON_WORDS.has(lower)) tokens.add(t);
+    }
   }
   if (tokens.size === 0) return undefined;
-  const escaped = [...tokens].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = [...tokens].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   // Literal alternatives first so V8 can skip ahead; the word boundary before is checked in JS
   // (a leading Unicode lookbehind would be tried at every offset of every message).
   const pattern = new RegExp(`(?:${escaped.join('|')})(?![\\p{L}\\p{N}_@])`, 'gu');
