@@ -57,8 +57,9 @@ function fileAad(file: Omit<KeystoreFile, 'ct'>): Uint8Array {
   return concat(utf8('keyhole/v1 keystore'), new Uint8Array([0]), canonicalJsonBytes(file));
 }
 
+/** docs/SPEC.md §1.3: characters are Unicode code points, counted in the NFC form that scrypt is given. */
 function checkPassphrase(passphrase: string): void {
-  if (passphrase.length < MIN_PASSPHRASE) fail('BAD_FORMAT', `keystore passphrase: at least ${MIN_PASSPHRASE} characters`);
+  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE) fail('BAD_FORMAT', `keystore passphrase: at least ${MIN_PASSPHRASE} characters`);
 }
 
 /** Creates a new keystore file with a fresh random root key. Refuses to overwrite an existing file. */
