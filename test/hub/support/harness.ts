@@ -76,7 +76,8 @@ export class Harness {
     return this.cleanup();
   }
 
-  async request(method: string, path: string, init: { body?: unknown; raw?: Uint8Array | string; headers?: Record<string, string> } = {}): Promise<Response> {
+  /** `address` is the peer address the hub sees (login throttling counts by it). */
+  async request(method: string, path: string, init: { body?: unknown; raw?: Uint8Array | string; headers?: Record<string, string>; address?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     let body: string | Uint8Array | undefined;
     if (init.raw !== undefined) body = init.raw;
@@ -84,7 +85,8 @@ export class Harness {
       body = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await this.app.request(`http://hub.test${path}`, { method, headers, ...(body === undefined ? {} : { body: body as BodyInit }) });
+    const env = init.address === undefined ? undefined : { incoming: { socket: { remoteAddress: init.address } } };
+    const res = await this.app.request(`http://hub.test${path}`, { method, headers, ...(body === undefined ? {} : { body: body as BodyInit }) }, env);
     const bytes = new Uint8Array(await res.arrayBuffer());
     let json: unknown;
     if ((res.headers.get('content-type') ?? '').includes('json')) json = JSON.parse(new TextDecoder().decode(bytes));
