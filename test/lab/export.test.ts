@@ -219,3 +219,45 @@ test('a failed export leaves no file and no temporary behind', async () => {
   assert.deepEqual(await readdir(join(dir, 'out')), []);
   await assert.rejects(exportTo(store, 'parquet', join(dir, 'x')), /export format "parquet"; known: trl, openai-dpo, hh-rlhf, oasst, hf/);
 });
+
+test('Bradley–Terry strengths when the source names the compared responses by model', async () => {
+  const matches: Array<[string, string, number, number]> = [
+    ['model-a', 'model-b', 3, 1],
+    ['model-b', 'model-c', 2, 2],
+    ['model-a', 'model-c', 1, 1],
+  ];
+  const items: LedgerItem[] = [];
+  const accepted: AcceptedLabel[] = [];
+  matches.forEach(([x, y, xWins, yWins], i) => {
+    const item = pairItem(`m${i}`, i + 1);
+    const content = item.content as { branches: Array<{ label: string; leafId: string }> };
+    content.branches = [{ label: x, leafId: 'm1' }, { label: y, leafId: 'm2' }];
+    items.push(item);
+    for (let k = 0; k < xWins + yWins; k++) {
+      const l = pairLabel(item.item, `v:ann-${k}`, k < xWins ? -2 : 2);
+      accepted.push({ ...l, label: { ...l.label, a: x, b: y }, unblinded: { preferred: k < xWins ? x : y } });
+    }
+  });
+  const { dir, store } = await storeWith(items, accepted);
+  const s = await exportTo(store, 'trl', join(dir, 'bt.jsonl'), { ties: 'include' });
+  const bt = s.bradleyTerry!;
+  assert.equal(bt.identifiable, true);
+  assert.deepEqual(bt.scores.map((x) => x.name), ['model-a', 'model-c', 'model-b'], 'c won 3 of 6, b 3 of 8');
+  const p = new Map(bt.scores.map((x) => [x.name, x.strength!]));
+  // Score equations at the maximum: each model's expected wins equal its wins (Hunter 2004, eq. 2).
+  for (const name of p.keys()) {
+    let observed = 0;
+    let expected = 0;
+    for (const [x, y, xw, yw] of matches) {
+      if (name !== x && name !== y) continue;
+      observed += name === x ? xw : yw;
+      expected += ((xw + yw) * p.get(name)!) / (p.get(name)! + p.get(name === x ? y : x)!);
+    }
+    assert.equal(expected.toFixed(6), observed.toFixed(6), name);
+  }
+  const chosenOnly = await exportTo(store, 'trl', join(dir, 'pos.jsonl'));
+  assert.ok(chosenOnly.bradleyTerry !== null);
+  const { items: posItems, accepted: posLabels } = pairCampaign();
+  const pos = await storeWith(posItems, posLabels);
+  assert.equal((await exportTo(pos.store, 'trl', join(pos.dir, 'p.jsonl'))).bradleyTerry, null, 'chosen/rejected are positions, not models');
+});
