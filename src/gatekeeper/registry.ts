@@ -15,6 +15,7 @@ import { fail } from '../core/errors.js';
 import { Identifier, Sha256Hex, UnixTime, base64UrlBytes, parseJsonText, parseWith } from '../core/schema.js';
 import { ItemHeader, unwrapDek, verifyItemHead, type ItemHead } from '../core/sealed-item.js';
 import { policyHashField, seconds, type GatekeeperContext } from './context.js';
+import { DEFAULT_MIN_EXPOSURE_SECONDS } from './policy/open-releases.js';
 
 const Count = z.number().int().min(1).max(1_000_000_000);
 
@@ -29,6 +30,8 @@ export const CampaignSettings = z
     pacePerHour: Count,
     maxOutstanding: Count,
     exposureBudget: Count,
+    /** A release counts as open at least this long whatever lease the vendor signs (policy/open-releases.ts); default 900. */
+    minExposureSeconds: z.number().int().min(0).max(30 * 86_400).optional(),
   })
   .strict()
   .refine((c) => c.closes > c.opens, { message: 'closes must be after opens', path: ['closes'] });
@@ -51,7 +54,8 @@ export async function setVendor(ctx: GatekeeperContext, input: VendorSettings): 
 /** Adds a campaign or updates its limits; logged as a policy record before it takes effect. */
 export async function setCampaign(ctx: GatekeeperContext, input: CampaignSettings): Promise<void> {
   const c = parseWith(CampaignSettings, input, 'campaign');
-  const reason = `CAMPAIGN overlap=${c.overlap} pace=${c.pacePerMinute}/min,${c.pacePerHour}/h outstanding=${c.maxOutstanding} budget=${c.exposureBudget} window=${c.opens}-${c.closes}`;
+  const minExposure = c.minExposureSeconds ?? DEFAULT_MIN_EXPOSURE_SECONDS;
+  const reason = `CAMPAIGN overlap=${c.overlap} pace=${c.pacePerMinute}/min,${c.pacePerHour}/h outstanding=${c.maxOutstanding} budget=${c.exposureBudget} min-exposure=${minExposure}s window=${c.opens}-${c.closes}`;
   await ctx.audit.append({ kind: 'policy', decision: 'none', campaign: c.campaign, policyHash: policyHashField(c.policy), reason }, ctx.now());
   const row = {
     policy: c.policy,
@@ -62,6 +66,7 @@ export async function setCampaign(ctx: GatekeeperContext, input: CampaignSetting
     pace_per_hour: c.pacePerHour,
     max_outstanding: c.maxOutstanding,
     exposure_budget: c.exposureBudget,
+    min_exposure_seconds: minExposure,
   };
   await ctx.db
     .insertInto('campaigns')

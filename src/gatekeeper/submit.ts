@@ -4,15 +4,17 @@
  * signed by the device and bound to item, lease and annotator, so no new
  * format is needed and the gatekeeper can check it fully. The gatekeeper
  * finds the release it answers, logs a `submit` record, and only then marks
- * the release submitted, which lowers the open exposure (lowering a cap is
- * a permission: logged before it takes effect). Submitting the same label
- * again changes nothing.
+ * the release submitted, which ends its hold on the annotator's outstanding
+ * items (lowering a cap is a permission: logged before it takes effect); it
+ * stays exposed until the campaign's minimum window ends
+ * (policy/open-releases.ts). Submitting the same label again changes nothing.
  */
 import { fromBase64Url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { SealedLabel, verifyLabel } from '../core/label.js';
 import { parseWith } from '../core/schema.js';
 import { annotatorRef, deviceKeyHash, policyHashField, seconds, type GatekeeperContext } from './context.js';
+import { openAtEnd } from './policy/open-releases.js';
 
 export type SubmitResult = { readonly status: 'recorded'; readonly proof: string; readonly index: number } | { readonly status: 'already-recorded' };
 
@@ -26,7 +28,7 @@ export async function handleSubmit(ctx: GatekeeperContext, input: unknown): Prom
     .selectFrom('releases')
     .innerJoin('items', 'items.digest', 'releases.digest')
     .innerJoin('campaigns', 'campaigns.campaign', 'releases.campaign')
-    .select(['releases.id', 'releases.submitted_at', 'items.item', 'items.campaign', 'campaigns.policy'])
+    .select(['releases.id', 'releases.submitted_at', 'releases.released_at', 'items.item', 'items.campaign', 'campaigns.policy', 'campaigns.min_exposure_seconds'])
     .where('releases.digest', '=', label.digest)
     .where('releases.vendor', '=', device.vendor)
     .where('releases.annotator', '=', label.annotator)
@@ -40,6 +42,12 @@ export async function handleSubmit(ctx: GatekeeperContext, input: unknown): Prom
     { kind: 'submit', decision: 'none', campaign: label.campaign, item: label.item, annotator: annotatorRef(device.vendor, label.annotator), deviceKeyHash: deviceKeyHash(label.device), requestSignature: label.sig, policyHash: policyHashField(release.policy) },
     ctx.now(),
   );
-  await ctx.db.updateTable('releases').set({ submitted_at: seconds(ctx.now()) }).where('id', '=', release.id).where('submitted_at', 'is', null).execute();
+  const now = seconds(ctx.now());
+  await ctx.db
+    .updateTable('releases')
+    .set({ submitted_at: now, ...openAtEnd(release, now, release.min_exposure_seconds) })
+    .where('id', '=', release.id)
+    .where('submitted_at', 'is', null)
+    .execute();
   return { status: 'recorded', proof: await ctx.audit.proof(logged), index: logged.index };
 }

@@ -47,7 +47,7 @@ eachBackend('shred: KEKs deleted, lab-signed receipt logged and bound to the rec
   await assert.rejects(verifyDeletionReceipt(p, h.gk.labSigner.publicKey, forged), { code: 'BAD_SIGNATURE' });
 });
 
-eachBackend('submit receipt: the device-signed label is logged and the exposure goes down; a repeat changes nothing', {}, async (h) => {
+eachBackend('submit receipt: the device-signed label is logged, the exposure goes down when the minimum window ends; a repeat changes nothing', {}, async (h) => {
   const d = await h.device('ann-1');
   const assignment = await h.assign(d, 0);
   await requestRelease(p, h.url, await h.request(d, assignment), d.kex, h.policy);
@@ -64,6 +64,8 @@ eachBackend('submit receipt: the device-signed label is logged and the exposure 
   const rec = (await h.records()).at(-1)!;
   assert.equal(rec.kind, 'submit');
   assert.equal(rec.requestSignature, label.sig);
+  assert.equal(await open(), 1, 'a submitted item stays exposed for the campaign minimum window');
+  h.advance(900);
   assert.equal(await open(), 0);
   const again = await h.post('v1/submit', label);
   assert.deepEqual(again.body, { status: 'already-recorded' });

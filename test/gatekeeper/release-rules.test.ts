@@ -234,12 +234,14 @@ eachBackend('VENDOR_EXPOSURE', { vendorBudget: 1 }, async (h) => {
   await expectDenied(h, b, await h.request(b, await h.assign(b, 1)), 'VENDOR_EXPOSURE');
 });
 
-eachBackend('CAMPAIGN_EXPOSURE; an expired lease no longer counts', { campaign: { exposureBudget: 1 } }, async (h) => {
+eachBackend('CAMPAIGN_EXPOSURE; an expired lease counts until the minimum exposure window ends', { campaign: { exposureBudget: 1, minExposureSeconds: 300 } }, async (h) => {
   const a = await h.device('ann-a');
   const b = await h.device('ann-b');
   await release(h, a, await h.request(a, await h.assign(a, 0, { expiresIn: 40 })));
   await expectDenied(h, b, await h.request(b, await h.assign(b, 1)), 'CAMPAIGN_EXPOSURE');
   h.advance(41);
+  await expectDenied(h, b, await h.request(b, await h.assign(b, 1)), 'CAMPAIGN_EXPOSURE');
+  h.advance(300);
   await releaseItem(h, b, 1);
 });
 

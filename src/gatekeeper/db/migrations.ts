@@ -2,7 +2,7 @@
  * The gatekeeper's schema as ordered migrations that run the same on SQLite
  * and PostgreSQL. Append new migrations; never edit one that has shipped.
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 type AnyDb = Kysely<unknown>;
 
@@ -135,6 +135,30 @@ const adminApi: Migration = {
   },
 };
 
+/**
+ * Release accounting the vendor cannot shorten (issue 14 finding 2, issue 16;
+ * docs/GATEKEEPER.md §Open releases). A release is *held* (counts toward the
+ * annotator's outstanding items and the item's overlap) until the device
+ * proves it ended (submit receipt or release-ended notice), or else until the
+ * later of its lease's end and the campaign's minimum exposure window; it is
+ * *exposed* (counts toward the vendor and campaign budgets) until the later of
+ * that end and the window. Both are stored as times so each cap is one range
+ * query. Rows from before keep their old meaning: open until submitted or
+ * until their lease ended.
+ */
+const releaseAccounting: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('campaigns').addColumn('min_exposure_seconds', 'integer', (c) => c.notNull().defaultTo(900)).execute();
+    await db.schema.alterTable('releases').addColumn('held_until', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('releases').addColumn('exposed_until', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('releases').addColumn('skipped_at', 'bigint').execute();
+    await sql`update releases set held_until = coalesce(submitted_at, lease_expires), exposed_until = coalesce(submitted_at, lease_expires)`.execute(db);
+    await db.schema.createIndex('releases_held_by_annotator').on('releases').columns(['vendor', 'annotator', 'campaign', 'held_until']).execute();
+    await db.schema.createIndex('releases_exposed_by_vendor').on('releases').columns(['vendor', 'exposed_until']).execute();
+    await db.schema.createIndex('releases_exposed_by_campaign').on('releases').columns(['campaign', 'exposed_until']).execute();
+  },
+};
+
 export function gatekeeperMigrations(): MigrationProvider {
-  return { getMigrations: async () => ({ '0001-initial': initialSchema, '0010-admin-api': adminApi }) };
+  return { getMigrations: async () => ({ '0001-initial': initialSchema, '0010-admin-api': adminApi, '0020-release-accounting': releaseAccounting }) };
 }

@@ -56,6 +56,8 @@ export interface CampaignsTable {
   pace_per_hour: number;
   max_outstanding: number;
   exposure_budget: number;
+  /** The lab's minimum exposure window: a release counts as open at least this long, whatever the lease says. */
+  min_exposure_seconds: number;
   closed_at: number | null;
   /** The vendor (hub id) that runs the campaign; null for campaigns set up before the admin API. */
   vendor: string | null;
@@ -109,10 +111,17 @@ export interface ReleasesTable {
   device: string;
   lease: string;
   released_at: number;
+  /** The assignment's expiry: the vendor's word, which may lengthen what the lab counts but never shorten it. */
   lease_expires: number;
   submitted_at: number | null;
   /** Index of the release record in the log; null while the append is in flight (or was cut by a crash). */
   log_index: number | null;
+  /** Counts toward outstanding and overlap until then (policy/open-releases.ts). */
+  held_until: number;
+  /** Counts toward the vendor's and the campaign's exposure budgets until then. */
+  exposed_until: number;
+  /** When the device proved the release ended without a label (a skip); such a release holds no overlap place. */
+  skipped_at: number | null;
 }
 
 export interface MonitorsTable {

@@ -1,7 +1,8 @@
 /**
  * Rule: the exposure budget (DESIGN §1.2): how many plaintext items a fully
- * compromised vendor could reach right now, i.e. items released and neither
- * submitted nor past their lease, per vendor and per campaign.
+ * compromised vendor could reach right now, per vendor and per campaign: the
+ * releases still exposed (open-releases.ts), which no lease the vendor signs
+ * can end before the campaign's minimum exposure window.
  * Codes: VENDOR_EXPOSURE, CAMPAIGN_EXPOSURE.
  */
 import { deny, type Denial } from '../reasons.js';
@@ -11,8 +12,7 @@ export async function openExposure(trx: Pick<Trx, 'selectFrom'>, by: { vendor: s
   let q = trx
     .selectFrom('releases')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('submitted_at', 'is', null)
-    .where('lease_expires', '>', now);
+    .where('exposed_until', '>', now);
   q = 'vendor' in by ? q.where('vendor', '=', by.vendor) : q.where('campaign', '=', by.campaign);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }

@@ -22,6 +22,7 @@ import type { ItemFacts, ReleaseFacts, VerifiedRequest } from './facts.js';
 import { checkItemKnown } from './item-known.js';
 import { checkNonce } from './nonce-unused.js';
 import { checkOutstandingLeases } from './outstanding-leases.js';
+import { openAfterRenewal, openAtRelease } from './open-releases.js';
 import { checkOverlapCap } from './overlap-cap.js';
 import { checkPace } from './pace.js';
 import { checkRepeat } from './repeat-item.js';
@@ -69,7 +70,10 @@ export function decideInTransaction(ctx: GatekeeperContext, v: VerifiedRequest):
 
     const repeat = await checkRepeat(trx, f);
     if (repeat.kind === 'denied') return { denial: repeat.denial, campaign: f.campaign };
-    if (repeat.kind === 'again') return { reservation: repeat.id, again: true, item: f.item, campaign: f.campaign };
+    if (repeat.kind === 'again') {
+      await trx.updateTable('releases').set(openAfterRenewal(repeat.prior, a.expires)).where('id', '=', repeat.prior.id).execute();
+      return { reservation: repeat.prior.id, again: true, item: f.item, campaign: f.campaign };
+    }
 
     for (const rule of [checkOverlapCap, checkPace, checkOutstandingLeases, checkExposureBudget]) {
       const denial = await rule(trx, f);
@@ -89,6 +93,8 @@ export function decideInTransaction(ctx: GatekeeperContext, v: VerifiedRequest):
         lease_expires: a.expires,
         submitted_at: null,
         log_index: null,
+        skipped_at: null,
+        ...openAtRelease(v.now, a.expires, f.campaign.min_exposure_seconds),
       })
       .execute();
     return { reservation: v.request.sig, again: false, item: f.item, campaign: f.campaign };
