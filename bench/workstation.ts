@@ -27,7 +27,7 @@ import { Hono } from 'hono';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startExchange } from '../src/cli/demo/exchange.js';
-import { listenOn } from '../src/cli/demo/listen.js';
+import { listenOn } from '../src/cli/services/listen.js';
 import { buildWorkstation } from '../src/workstation/build.js';
 import { contentSecurityPolicy } from '../src/workstation/serve.js';
 import { APP_ROOT, workstationViteConfig } from '../src/workstation/vite.config.js';

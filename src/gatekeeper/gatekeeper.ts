@@ -30,6 +30,8 @@ export interface GatekeeperOptions {
   readonly batchDelayMs?: number;
   readonly alert?: AlertSink;
   readonly now?: () => number;
+  /** Told of each log batch (entries, milliseconds, success): the service's metrics. */
+  readonly onLogBatch?: (entries: number, ms: number, ok: boolean) => void;
 }
 
 export interface Gatekeeper extends GatekeeperContext {
@@ -51,6 +53,7 @@ export async function openGatekeeper(o: GatekeeperOptions): Promise<Gatekeeper> 
     batchSize: o.batchSize ?? 256,
     batchDelayMs: o.batchDelayMs ?? 2,
     ...(o.witnessing ? { witnessing: o.witnessing } : {}),
+    ...(o.onLogBatch ? { onBatch: o.onLogBatch } : {}),
   });
   const audit = await AuditTrail.open(o.primitives, writer, o.logStorage);
   return {

@@ -42,6 +42,8 @@ export interface LogWriterOptions {
   readonly batchSize?: number;
   readonly batchDelayMs?: number;
   readonly witnessing?: Witnessing;
+  /** Told of each batch made durable and published (entries, milliseconds it took), or of a failed one: for metrics. */
+  readonly onBatch?: (entries: number, ms: number, ok: boolean) => void;
 }
 
 export interface Appended {
@@ -63,7 +65,7 @@ export class LogWriter {
   private closed = false;
 
   private constructor(
-    private readonly opts: Required<Omit<LogWriterOptions, 'witnessing'>> & Pick<LogWriterOptions, 'witnessing'>,
+    private readonly opts: Required<Omit<LogWriterOptions, 'witnessing' | 'onBatch'>> & Pick<LogWriterOptions, 'witnessing' | 'onBatch'>,
     private tree: TiledTree,
     private published: string,
   ) {}
@@ -148,10 +150,13 @@ export class LogWriter {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.opts.batchSize);
+      const started = performance.now();
       try {
         const base = await this.integrate(batch.map((b) => b.entry));
+        this.opts.onBatch?.(batch.length, performance.now() - started, true);
         batch.forEach((b, i) => b.resolve({ index: base + i, checkpoint: this.published }));
       } catch (err) {
+        this.opts.onBatch?.(batch.length, performance.now() - started, false);
         for (const b of batch) b.reject(err);
       }
     }

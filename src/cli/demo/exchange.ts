@@ -73,7 +73,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { openBlobStore } from '../../storage/open-blob-store.js';
 import { openHubDatabase, type HubDatabase } from '../../storage/open-database.js';
 import { serveWorkstation } from '../../workstation/serve.js';
-import { listenOn, type Listening } from './listen.js';
+import { listenOn, type Listening } from '../services/listen.js';
 
 
 export const DEMO_LAB = 'demo-lab';

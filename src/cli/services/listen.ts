@@ -1,28 +1,47 @@
-/** Serves a fetch handler on loopback, on a given port (0: any free one), and closes it with its open connections. */
+/**
+ * Serves a fetch handler on a host and port (0: any free one). `mount`
+ * replaces the handler (a service takes its port first, so its own URL can
+ * go into what it serves). `close` stops accepting, lets in-flight requests
+ * finish for up to `graceMs`, then cuts what is left.
+ */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { KeyholeError } from '../../core/errors.js';
 
+type Fetch = (request: Request) => Response | Promise<Response>;
+
 export interface Listening {
   /** e.g. "http://127.0.0.1:7380/" */
   readonly url: string;
-  close(): Promise<void>;
+  mount(fetch: Fetch): void;
+  close(graceMs?: number): Promise<void>;
 }
 
-export function listenOn(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Listening> {
+export function listenOn(fetch: Fetch, port: number, host = '127.0.0.1'): Promise<Listening> {
+  let handler = fetch;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    const server = serve({ fetch: (req) => handler(req), port, hostname: host }, (info: AddressInfo) => {
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       resolve({
-        url: `http://127.0.0.1:${info.port}/`,
-        close: () =>
+        url: `http://${shown}:${info.port}/`,
+        mount(next) {
+          handler = next;
+        },
+        close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            if ('closeAllConnections' in server) server.closeAllConnections();
+            const cut = setTimeout(() => {
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }, graceMs);
+            server.close(() => {
+              clearTimeout(cut);
+              done();
+            });
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
           }),
       });
     });
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new KeyholeError('CONFLICT', `port ${port} on 127.0.0.1 is in use; pass --port with another base port (or stop the other keyhole demo)`) : err);
+      reject(err.code === 'EADDRINUSE' ? new KeyholeError('CONFLICT', `port ${port} on ${host} is in use; choose another port (or stop the other keyhole service)`) : err);
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { listenOn, type Listening } from '../../../src/cli/demo/listen.js';
+import { listenOn, type Listening } from '../../../src/cli/services/listen.js';
 
 export type Running = Listening;
 
