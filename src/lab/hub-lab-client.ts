@@ -10,7 +10,7 @@ import type { CampaignManifest } from '../core/campaign-manifest.js';
 import { utf8 } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import type { Ed25519Signer, Primitives } from '../core/primitives.js';
-import { Identifier } from '../core/schema.js';
+import { Identifier, parseJsonText } from '../core/schema.js';
 import { LabDeviceView } from '../hub/devices.js';
 import { LAB_SIGNATURE_HEADER, signLabRequest, type LabRequest } from '../hub/lab-request-signature.js';
 import { SubmissionPage } from '../hub/submissions.js';
@@ -50,7 +50,7 @@ export class HubLabClient {
       ...(body === undefined ? {} : { body: Buffer.from(bytes) }),
     });
     if (res.ok) return res;
-    const parsed = ErrorBody.safeParse(await res.json().catch(() => undefined));
+    const parsed = ErrorBody.safeParse(await res.text().then((t) => parseJsonText(t, 'hub error')).catch(() => undefined));
     const what = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : `HTTP ${res.status}`;
     return fail(res.status === 404 ? 'NOT_FOUND' : res.status === 409 ? 'CONFLICT' : 'DENIED', `hub ${this.base} refused ${method} ${path.split('?')[0]}: ${what}`);
   }
@@ -64,18 +64,18 @@ export class HubLabClient {
   }
 
   async upload(campaign: string, items: readonly UploadEntry[]): Promise<void> {
-    const answer = UploadAnswer.parse(await (await this.call('POST', this.campaignPath(campaign, 'items'), { items })).json());
+    const answer = UploadAnswer.parse(await answerJson(await this.call('POST', this.campaignPath(campaign, 'items'), { items })));
     if (answer.items.length !== items.length) fail('MISMATCH', `hub acknowledged ${answer.items.length} of ${items.length} uploaded items`);
   }
 
   /** Of these (item, digest) pairs, those the hub does not hold yet. */
   async missing(campaign: string, items: ReadonlyArray<{ item: string; digest: string }>): Promise<string[]> {
-    return MissingAnswer.parse(await (await this.call('POST', this.campaignPath(campaign, 'items', 'missing'), { items })).json()).missing;
+    return MissingAnswer.parse(await answerJson(await this.call('POST', this.campaignPath(campaign, 'items', 'missing'), { items }))).missing;
   }
 
   async devices(state?: HubDevice['state']): Promise<HubDevice[]> {
     const path = `/v1/labs/${encodeURIComponent(this.lab)}/devices${state === undefined ? '' : `?state=${state}`}`;
-    return DevicesAnswer.parse(await (await this.call('GET', path)).json()).devices;
+    return DevicesAnswer.parse(await answerJson(await this.call('GET', path))).devices;
   }
 
   async decideDevice(device: string, state: 'approved' | 'suspended'): Promise<void> {
@@ -83,8 +83,13 @@ export class HubLabClient {
   }
 
   async submissions(campaign: string, after: number, limit = 500): Promise<SubmissionPage> {
-    return SubmissionPage.parse(await (await this.call('GET', `${this.campaignPath(campaign, 'submissions')}?after=${after}&limit=${limit}`)).json());
+    return SubmissionPage.parse(await answerJson(await this.call('GET', `${this.campaignPath(campaign, 'submissions')}?after=${after}&limit=${limit}`)));
   }
+}
+
+/** The hub is the vendor's: its JSON answers go through the parser that refuses duplicate members (docs/SPEC.md §1.2). */
+async function answerJson(res: Response): Promise<unknown> {
+  return parseJsonText(await res.text(), 'hub answer');
 }
 
 const slash = (base: string): string => (base.endsWith('/') ? base : `${base}/`);

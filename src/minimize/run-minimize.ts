@@ -17,6 +17,7 @@ import type { Policy } from './policy-schema.js';
 import { ProgressLine } from './progress.js';
 import { Pseudonymizer } from './pseudonymizer.js';
 import { addCounts, emptyReport, recordFailure, type MinimizeReport } from './report.js';
+import { parseJsonText } from '../core/schema.js';
 import { DetectorFailure } from './scrub-text.js';
 
 export interface RunOptions {
@@ -98,7 +99,7 @@ export async function runMinimize(options: RunOptions): Promise<MinimizeReport> 
       report.records.read++;
       let record: unknown;
       try {
-        record = JSON.parse(line.text);
+        record = parseJsonText(line.text, `line ${line.line}`);
       } catch {
         recordFailure(report, { line: line.line, code: 'BAD_FORMAT', reason: 'malformed JSON' });
         continue;

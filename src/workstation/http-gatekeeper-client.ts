@@ -17,6 +17,7 @@ import { ed25519NoteVerifier } from '../core/note.js';
 import type { Primitives } from '../core/primitives.js';
 import type { TrustPolicy } from '../core/proof-bundle.js';
 import { signReleaseRequest } from '../core/release.js';
+import { parseJsonText } from '../core/schema.js';
 import type { DeviceKeys } from './device-keys.js';
 import { WorkstationError, type FailureKind } from './errors.js';
 import type { GatekeeperClient } from './gatekeeper-client.js';
@@ -63,7 +64,7 @@ export class HttpGatekeeperClient implements GatekeeperClient {
     } catch {
       throw new WorkstationError('gatekeeper-unreachable', "The lab's gatekeeper cannot be reached. Check your connection and try again; nothing you typed is lost.");
     }
-    const json: unknown = await response.json().catch(() => undefined);
+    const json: unknown = await response.text().then((t) => parseJsonText(t, 'gatekeeper answer')).catch(() => undefined);
     if (response.status >= 500 || json === undefined) {
       throw new WorkstationError('gatekeeper-unreachable', `The lab's gatekeeper answered with an error (HTTP ${response.status}). Try again in a moment.`);
     }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Assignment } from '../core/assignment.js';
 import { CampaignManifest } from '../core/campaign-manifest.js';
 import type { SealedLabel } from '../core/label.js';
-import { Identifier, Sha256Hex } from '../core/schema.js';
+import { Identifier, Sha256Hex, parseJsonText } from '../core/schema.js';
 import { WorkstationError, type FailureKind } from './errors.js';
 
 /** Closed list, as the hub keeps it: free text could carry what the annotator read. */
@@ -88,7 +88,7 @@ export class HttpHubClient implements HubClient {
       throw new WorkstationError('hub-unreachable', 'The hub cannot be reached. Check your connection; nothing you typed is lost, and you can try again.');
     }
     if (!response.ok) {
-      const parsed = ErrorBody.safeParse(await response.json().catch(() => undefined));
+      const parsed = ErrorBody.safeParse(await response.text().then((t) => parseJsonText(t, 'hub error')).catch(() => undefined));
       if (response.status >= 500 || !parsed.success) {
         throw new WorkstationError('hub-unreachable', `The hub answered with an error (HTTP ${response.status}). Nothing you typed is lost; try again in a moment.`);
       }
@@ -96,7 +96,8 @@ export class HttpHubClient implements HubClient {
       throw new WorkstationError(kindOf(code, message), message);
     }
     if (accept === 'bytes') return new Uint8Array(await response.arrayBuffer());
-    return response.json().catch(() => {
+    // Duplicate members refused (docs/SPEC.md §1.2): the hub is the vendor's and may send anything.
+    return response.text().then((t) => parseJsonText(t, 'hub answer')).catch(() => {
       throw new WorkstationError('hub-unreachable', 'The hub sent an answer that is not JSON.');
     });
   }

@@ -17,6 +17,7 @@ import { canonicalJsonBytes } from '../../core/canonical-json.js';
 import { fail } from '../../core/errors.js';
 import type { Ed25519Signer, Primitives } from '../../core/primitives.js';
 import { verifyProofBundle } from '../../core/proof-bundle.js';
+import { parseJsonText } from '../../core/schema.js';
 import type { Subject } from '../rules/rule.js';
 import type { CheckpointPolicy } from '../follower/checkpoint-policy.js';
 
@@ -126,7 +127,7 @@ export class SuspensionClient implements Suspender {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text, 'gatekeeper answer');
   } catch {
     return undefined;
   }
