@@ -25,6 +25,7 @@ import type { TaskType } from '../core/campaign-manifest.js';
 import { canonicalJsonBytes } from '../core/canonical-json.js';
 import { fail, KeyholeError } from '../core/errors.js';
 import { sealLabSection } from '../core/lab-section.js';
+import { parseJsonText } from '../core/schema.js';
 import { inspectItem, sealItem } from '../core/sealed-item.js';
 import { seconds, type GatekeeperContext } from '../gatekeeper/context.js';
 import { registerItem } from '../gatekeeper/registry.js';
@@ -138,7 +139,7 @@ async function minimizeDataset(o: IngestOptions, pseudonymizer: Pseudonymizer, e
     pass.records++;
     let record: unknown;
     try {
-      record = JSON.parse(line.text);
+      record = parseJsonText(line.text, `line ${line.line}`);
     } catch {
       failure(line.line, 'not valid JSON');
       continue;
