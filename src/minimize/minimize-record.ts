@@ -10,6 +10,7 @@ import type { RecordFormat } from './formats/record-format.js';
 import { blind } from './blind.js';
 import type { LabOnlySection } from './lab-only.js';
 import type { Policy } from './policy-schema.js';
+import { allowFilter, type AllowRule } from './policy-lists.js';
 import { PseudonymTable, type Pseudonymizer } from './pseudonymizer.js';
 import { applyFindings, detectIn, type ActedFinding, type ScrubState } from './scrub-text.js';
 import { applyKeep } from './structure.js';
@@ -47,10 +48,14 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
   // Detect everywhere first, then add the record's person names wherever else they stand, so one
   // string gets one treatment in the whole record (issue 15: "Christian McCaffrey" was replaced
   // whole in one turn and only in part in another).
-  const found = originals.map((m) => detectIn(m.text, ctx.detectors));
+  // The campaign's allowlist overrules every detector, before anything spreads.
+  const allowed = allowOf(ctx.policy);
+  const keep = (text: string, findings: ActedFinding[]) => (allowed === undefined ? findings : withoutAllowed(text, findings, allowed, state));
+  const found = originals.map((m) => keep(m.text, detectIn(m.text, ctx.detectors)));
   const linked = linkedNames(found, originals.map((m) => m.text), ctx.detectors);
   for (const [i, m] of originals.entries()) {
-    let text = applyFindings(m.text, linked === undefined ? found[i]! : [...found[i]!, ...detectIn(m.text, [linked])], state);
+    const findings = linked === undefined ? found[i]! : [...found[i]!, ...keep(m.text, detectIn(m.text, [linked]))];
+    let text = applyFindings(m.text, findings, state);
     if (text.length > maxMessageChars) {
       if (onOversizedMessage === 'drop') return { kind: 'dropped', reason: 'limits.maxMessageChars', entities: state.entities };
       text = text.slice(0, maxMessageChars) + TRUNCATION_MARK;
@@ -70,6 +75,23 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
     dropped: kept.dropped,
     truncatedMessages,
   };
+}
+
+const ALLOW_FILTERS = new WeakMap<Policy, ReturnType<typeof allowFilter>>();
+
+function allowOf(policy: Policy): ReturnType<typeof allowFilter> {
+  if (!ALLOW_FILTERS.has(policy)) ALLOW_FILTERS.set(policy, allowFilter(policy));
+  return ALLOW_FILTERS.get(policy);
+}
+
+/** Drops the findings the campaign's allowlist keeps, counting each under "kept/<allow rule>". */
+function withoutAllowed(text: string, findings: readonly ActedFinding[], allowed: (value: string) => AllowRule | undefined, state: ScrubState): ActedFinding[] {
+  return findings.filter((f) => {
+    const rule = allowed(text.slice(f.start, f.end));
+    if (rule === undefined) return true;
+    state.entities.set(`kept/${rule}`, (state.entities.get(`kept/${rule}`) ?? 0) + 1);
+    return false;
+  });
 }
 
 /** A second pass for the person names found anywhere in the record (and their words), with the person action. */

@@ -6,7 +6,7 @@
 import type { EntityType, Finding } from './detectors/detector.js';
 
 const PRIORITY: Record<EntityType, number> = {
-  secret: 11, credential_url: 10, email: 9, payment_card: 8, iban: 7, us_ssn: 6, phone: 5, ip_address: 4, date_of_birth: 3, street_address: 2, person: 1,
+  secret: 11, credential_url: 10, email: 9, payment_card: 8, iban: 7, us_ssn: 6, national_id: 6, phone: 5, ip_address: 4, date_of_birth: 3, street_address: 2, person: 1,
 };
 
 export function resolveOverlaps(findings: readonly Finding[]): Finding[] {

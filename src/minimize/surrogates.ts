@@ -70,6 +70,17 @@ export function surrogateFor(entity: EntityType, value: string, digest: Uint8Arr
       return `${value.slice(0, 2).toUpperCase()}00KEYH${c.digits(Math.max(8, value.replace(/ /g, '').length - 8))}`;
     case 'us_ssn':
       return `000-${c.digits(2)}-${c.digits(4)}`;
+    case 'national_id': {
+      // Same shape, letters X and a leading 0: no passport, NINO, SIN, DNI, PAN or Aadhaar series
+      // is issued that way, and the annotator still sees "an id was here".
+      let first = true;
+      return value.replace(/[\p{L}\p{N}]/gu, (ch) => {
+        if (/\p{L}/u.test(ch)) return 'X';
+        const digit = first ? '0' : String(c.int(10));
+        first = false;
+        return digit;
+      });
+    }
     case 'ip_address':
       return value.includes(':') ? `2001:db8::${c.int(65536).toString(16)}:${c.int(65536).toString(16)}` : `${c.pick(['192.0.2', '198.51.100', '203.0.113'])}.${1 + c.int(254)}`;
     case 'date_of_birth':

@@ -31,6 +31,12 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     positive: [['SSN 460-89-9847', '460-89-9847'], ['my social security number is 460899847', '460899847']],
     negative: ['area 000-12-3456', 'area 666-12-3456', 'order 460899847 shipped', 'ITIN 912-70-1234'],
   },
+  national_id: {
+    positive: [['NINO: AB 12 34 56 C', 'AB 12 34 56 C'], ['ni number ab123456c', 'ab123456c'], ['mi DNI es 12345678Z', '12345678Z'], ['NIE X-1234567-L', 'X-1234567-L'],
+      ['PAN ABCPE1234F', 'ABCPE1234F'], ['SIN: 130 692 544', '130 692 544'], ['Aadhaar 2345 6789 0124', '2345 6789 0124'], ['aadhaar no 234567890124', '234567890124'],
+      ['passport number is X1234567', 'X1234567'], ['Passport No. 533380006', '533380006']],
+    negative: ['GB 12 34 56 A', 'dni 12345678A', 'order 130 692 544', 'SIN 130 692 545', 'code 2345 6789 0125', 'passport photo', 'id 234567890124 shipped', 'my passport expired in 2020'],
+  },
   ip_address: {
     positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4']],
     negative: ['Human: hi\n\nAssistant: at 10:30', 'version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],

@@ -5,6 +5,7 @@ export const ENTITY_TYPES = [
   'payment_card',
   'iban',
   'us_ssn',
+  'national_id',
   'ip_address',
   'date_of_birth',
   'street_address',

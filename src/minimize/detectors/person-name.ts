@@ -72,7 +72,7 @@ function wordBefore(text: string, index: number): { word: string; start: number 
   return { word: text.slice(start, end).toLowerCase(), start };
 }
 
-function cuedBefore(text: string, index: number, end: number): { honorific: boolean; cued: boolean; strong: boolean } {
+function cuedBefore(text: string, index: number, end: number, contextWords: ReadonlySet<string>): { honorific: boolean; cued: boolean; strong: boolean } {
   let previous = wordBefore(text, index);
   // An answer after a speaker label: "What's the name on the account? User: Vilma Holm".
   if (ANSWER_LABELS.has(previous.word) && /^:[ \t]*$/.test(text.slice(previous.start + previous.word.length, index))) previous = wordBefore(text, previous.start);
@@ -85,7 +85,7 @@ function cuedBefore(text: string, index: number, end: number): { honorific: bool
   // A strong cue touches the name: "Oh dear, I'm sorry" is no greeting; "Name: X" is a label.
   const gap = text.slice(previous.start + previous.word.length, index);
   const asked = previous.word === 'name' && /^\?[ \t\n]+(?:\p{L}+:[ \t]*)?$/u.test(gap);
-  const strong = asked || (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
+  const strong = asked || (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || contextWords.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
   // "I am" and "this is" are cues only as a pair; "is" alone ("Who is Maria") is not.
   if (previous.word === 'am' || previous.word === 'is') return { honorific: false, cued: pair === 'i am' || pair === 'name is' || pair === 'this is', strong };
   return { honorific: false, cued: CUES.has(previous.word), strong };
@@ -192,6 +192,8 @@ const KEPT = 'kept';
 export interface PersonNameOptions {
   /** Public figures and fictional characters: kept in clear (default) or pseudonymized (policy `publicFigures`). */
   readonly publicFigures: 'keep' | 'pseudonymize';
+  /** The campaign's own naming cues (policy `context.person`, lower case): "patient X", "applicant X". */
+  readonly contextWords: ReadonlySet<string>;
 }
 
 /**
@@ -232,7 +234,7 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   if (words.length > 4) return null;
   // Group words, places and the names of events and works are not people, whatever stands around them.
   if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
-  const { honorific, cued, strong } = cuedBefore(text, first.start, last.end);
+  const { honorific, cued, strong } = cuedBefore(text, first.start, last.end, options.contextWords);
   if (isPublicFigure(text, words, honorific)) return options.publicFigures === 'keep' ? KEPT : 'person.public-figure';
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
   const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
@@ -246,7 +248,8 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   const introduced = cued || PERSON_AFTER.test(text.slice(last.end, last.end + 16));
   if (words.length >= 2) {
     if (isGiven(first)) return 'person.given-name';
-    if (FIRST_NAMES.has(first.lower) && (isSurname(last) || introduced) && (couldBeGiven(first) || strong)) return 'person.given-name';
+    // "Christian Kowalczyk" and "Christian Quarrington’s" are names; "Genesis Chapter" after "by" is not.
+    if (FIRST_NAMES.has(first.lower) && !COMMON_WORDS.has(first.lower) && (isSurname(last) || introduced)) return 'person.given-name';
     if (isSurname(last) && couldBeGiven(first)) return 'person.surname';
     return introduced && couldBeGiven(first) && (isSurname(first) || FIRST_NAMES.has(first.lower)) ? 'person.context' : null;
   }
@@ -282,7 +285,7 @@ export function personNameDetectorFor(options: PersonNameOptions): Detector {
   };
 }
 
-export const personNameDetector: Detector = personNameDetectorFor({ publicFigures: 'keep' });
+export const personNameDetector: Detector = personNameDetectorFor({ publicFigures: 'keep', contextWords: new Set() });
 
 const HAS_CAPITAL = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0386-\u03AB\u0400-\u042F]/;
 const LOWER_WORD = /[a-z\u00DF-\u00FF\u0100-\u024F][\p{L}\p{M}'’-]*/gu;
@@ -429,9 +432,11 @@ export function linkedNameDetector(knownNames: readonly string[]): Detector | un
     if (!FIRST_NAMES.has(words[0]!.toLowerCase())) continue;
     for (const t of words) {
       const lower = t.toLowerCase();
-      // A word of a name that is also a group word, a place or a title word ("Christian Smith")
-      // keeps its other meaning elsewhere.
-      if (/^\p{Lu}\p{Ll}{2,}$/u.test(t) && !NOT_NAME_WORDS.has(lower) && !DEMONYMS.has(lower) && !PLACES.has(lower) && !COMMON_WORDS.has(lower)) tokens.add(t);
+      // The given name spreads even when it is also a group word or a place ("Christian
+      // Kowalczyk" … "I met Christian"): leaking a first name is worse than replacing a word.
+      // Other words that are also group, place or title words ("Smith Park") do not.
+      const otherMeaning = DEMONYMS.has(lower) || PLACES.has(lower) || COMMON_WORDS.has(lower);
+      if (/^\p{Lu}\p{Ll}{2,}$/u.test(t) && !NOT_NAME_WORDS.has(lower) && (t === words[0] || !otherMeaning)) tokens.add(t);
     }
   }
   if (tokens.size === 0) return undefined;

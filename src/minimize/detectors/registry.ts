@@ -7,8 +7,10 @@ import { emailDetector } from './email.js';
 import { gitleaksDetector } from './gitleaks-rules.js';
 import { ibanDetector } from './iban.js';
 import { ipAddressDetector } from './ip-address.js';
+import { nationalIdDetector } from './national-id.js';
 import { paymentCardDetector } from './payment-card.js';
-import { personNameDetector } from './person-name.js';
+import { personNameDetector, personNameDetectorFor } from './person-name.js';
+import { denyDetector } from '../policy-lists.js';
 import { phoneDetector } from './phone.js';
 import { secretsDetector } from './secrets.js';
 import { streetAddressDetector } from './street-address.js';
@@ -20,6 +22,7 @@ export const BUILT_IN: Record<DetectorId, Detector> = {
   payment_card: paymentCardDetector,
   iban: ibanDetector,
   us_ssn: usSsnDetector,
+  national_id: nationalIdDetector,
   ip_address: ipAddressDetector,
   date_of_birth: dateOfBirthDetector,
   street_address: streetAddressDetector,
@@ -38,8 +41,14 @@ export function activeDetectors(policy: Policy, gitleaksToml?: { text: string; f
   const active: ActiveDetector[] = [];
   for (const id of DETECTOR_IDS) {
     const action = policy.detectors[id] ?? DEFAULT_ACTIONS[id];
-    if (action !== 'off') active.push({ detector: BUILT_IN[id], action });
+    if (action === 'off') continue;
+    // The person detector follows the policy's public-figure setting and context words.
+    const custom = id === 'person' && (policy.publicFigures !== 'keep' || policy.context.person.length > 0);
+    const detector = custom ? personNameDetectorFor({ publicFigures: policy.publicFigures, contextWords: new Set(policy.context.person.map((w) => w.toLowerCase())) }) : BUILT_IN[id];
+    active.push({ detector, action });
   }
+  const deny = denyDetector(policy);
+  if (deny !== undefined) active.push({ detector: deny, action: policy.deny.action });
   if (policy.gitleaks !== undefined && policy.gitleaks.action !== 'off' && gitleaksToml !== undefined) {
     active.push({ detector: gitleaksDetector(gitleaksToml.text, gitleaksToml.fileName), action: policy.gitleaks.action });
   }
