@@ -77,6 +77,59 @@ export async function verifyReleaseRequest(p: Primitives, input: unknown, device
   return request;
 }
 
+/**
+ * Why a release ended without a label: the hub's closed list of skip reasons
+ * (free text could carry what the annotator read).
+ */
+export const RELEASE_END_REASONS = ['cannot-judge', 'harmful-content', 'broken-item', 'wrong-language', 'conflict-of-interest', 'other'] as const;
+export type ReleaseEndReason = (typeof RELEASE_END_REASONS)[number];
+
+/**
+ * The release-ended notice (SPEC §7.4): the device says it is done with a
+ * released item without labelling it (a skip), so the gatekeeper can give the
+ * item's overlap place back and the hub's requeued item can go to the next
+ * annotator. Only the device can sign it, so a vendor cannot use it to lift
+ * the caps of a device it does not hold.
+ */
+export const ReleaseEndedBody = z
+  .object({
+    v: z.literal(1),
+    lab: Identifier,
+    campaign: Identifier,
+    item: Identifier,
+    digest: base64UrlBytes(32),
+    lease: Identifier,
+    device: Sha256Hex,
+    reason: z.enum(RELEASE_END_REASONS),
+    time: UnixTime,
+  })
+  .strict();
+export type ReleaseEndedBody = z.infer<typeof ReleaseEndedBody>;
+
+export const ReleaseEnded = z.object({ body: ReleaseEndedBody, sig: base64UrlBytes(64) }).strict();
+export type ReleaseEnded = z.infer<typeof ReleaseEnded>;
+
+/** The notice for the lease the assignment names, signed by the device it names. */
+export async function signReleaseEnded(
+  p: Primitives,
+  device: { signer: Ed25519Signer; keys: DevicePublicKeys },
+  assignment: Assignment,
+  reason: ReleaseEndReason,
+  now: number,
+): Promise<ReleaseEnded> {
+  const a = assignment.body;
+  const body: ReleaseEndedBody = { v: 1, lab: a.lab, campaign: a.campaign, item: a.item, digest: a.digest, lease: a.lease, device: await deviceId(p, device.keys), reason, time: now };
+  return { body, sig: toBase64Url(await signFor(device.signer, 'release-ended', canonicalJsonBytes(body))) };
+}
+
+/** Parses a notice and checks it is signed by `device` (whose id it must name); BAD_SIGNATURE or MISMATCH otherwise. */
+export async function verifyReleaseEnded(p: Primitives, input: unknown, device: DevicePublicKeys): Promise<ReleaseEnded> {
+  const notice = parseWith(ReleaseEnded, input, 'release-ended notice');
+  if (notice.body.device !== (await deviceId(p, device))) fail('MISMATCH', 'release-ended notice: signed for another device');
+  await verifyFor(p, device.signing, 'release-ended', canonicalJsonBytes(notice.body), fromBase64Url(notice.sig), 'release-ended notice');
+  return notice;
+}
+
 function grantInfo(request: ReleaseRequest): Uint8Array {
   const a = request.body.assignment.body;
   const bound = { lab: a.lab, campaign: a.campaign, item: a.item, digest: a.digest, lease: a.lease, device: request.body.device, nonce: request.body.nonce };

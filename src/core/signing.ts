@@ -14,6 +14,7 @@ export type SignaturePurpose =
   | 'item-header'
   | 'label'
   | 'release-request'
+  | 'release-ended'
   | 'assignment'
   | 'campaign-manifest'
   | 'hub-request'

@@ -3,6 +3,7 @@
  *
  *   POST /v1/release          device-signed release request → {grant, proof} | {error, proof} | 401 {error} when unproven
  *   POST /v1/submit           a sealed label (SPEC §6) → {proof}
+ *   POST /v1/release-ended    a device-signed release-ended notice, i.e. a skip (SPEC §7.4) → {proof}
  *   POST /v1/monitor/suspend  a monitor-signed suspension → {proof}
  *   GET  /v1/lab              {lab, signingKey}: the key workstations check item headers with
  *   GET  /log/...             the audit log's tlog-tiles read API (checkpoint, tiles)
@@ -21,10 +22,12 @@ import type { ObjectReader } from '../log/tile-reader.js';
 import type { GatekeeperContext } from './context.js';
 import { handleMonitorRequest } from './monitor-request.js';
 import { handleRelease } from './release.js';
+import { handleReleaseEnded } from './release-ended.js';
 import { handleSubmit } from './submit.js';
 
 export const RELEASE_BODY_LIMIT = 16 * 1024;
 export const SUBMIT_BODY_LIMIT = 96 * 1024;
+export const RELEASE_ENDED_BODY_LIMIT = 4 * 1024;
 export const MONITOR_BODY_LIMIT = 4 * 1024;
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -84,6 +87,11 @@ export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, o
     // An unproven request (SPEC §7.3) is refused without a record, so without a proof.
     if (result.status === 'refused') return c.json(errorBody(result.denial.code, result.denial.message), 401);
     return c.json({ ...errorBody(result.denial.code, result.denial.message), proof: result.proof }, 403);
+  });
+
+  app.post('/v1/release-ended', limit(RELEASE_ENDED_BODY_LIMIT), async (c) => {
+    const result = await handleReleaseEnded(ctx, await jsonBody(c, 'release-ended notice'));
+    return c.json(result.status === 'recorded' ? { proof: result.proof } : { status: result.status }, 200);
   });
 
   app.post('/v1/submit', limit(SUBMIT_BODY_LIMIT), async (c) => {

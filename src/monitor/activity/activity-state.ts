@@ -38,6 +38,7 @@ export class AnnotatorActivity {
   releases = 0;
   denies = 0;
   submits = 0;
+  skips = 0;
   readonly releaseTimes = new TimeWindow(WINDOW_HORIZON);
   readonly denyTimes = new TimeWindow(WINDOW_HORIZON);
   readonly expiredUnsubmitted = new TimeWindow(WINDOW_HORIZON);
@@ -148,6 +149,10 @@ export class ActivityState {
       a.denyTimes.add(t);
     } else if (r.kind === 'submit') {
       a.submits++;
+      this.closeLease(r);
+    } else if (r.kind === 'skip') {
+      // The device proved it is done with the item (SPEC §7.4): not a missing receipt.
+      a.skips++;
       this.closeLease(r);
     } else if (r.kind === 'release' && r.decision === 'allow') {
       a.releases++;
