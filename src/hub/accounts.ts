@@ -10,6 +10,7 @@ import { toBase64Url } from '../core/bytes.js';
 import { Identifier, parseWith } from '../core/schema.js';
 import type { AdminContext, HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
+import { revokeOpenLeases } from './lease-queue.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 
 /** Sessions last a working day; a new login is needed after. */
@@ -62,15 +63,14 @@ export async function addToRoster(ctx: AdminContext, lab: string, annotator: str
   await ctx.store.db.insertInto('roster').values({ lab, annotator }).onConflict((oc) => oc.columns(['lab', 'annotator']).doNothing()).execute();
 }
 
-export async function onRoster(ctx: HubContext, lab: string, annotator: string): Promise<boolean> {
-  const row = await ctx.store.db.selectFrom('roster').select('lab').where('lab', '=', lab).where('annotator', '=', annotator).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Suspension takes effect on the next request: every session of the account is refused while it lasts. */
+/**
+ * Suspension takes effect on the next request: every session of the account
+ * is refused while it lasts, and its open leases in every lab end at once.
+ */
 export async function setSuspended(ctx: AdminContext, annotator: string, suspended: boolean): Promise<void> {
   await requireAnnotator(ctx, annotator);
   await ctx.store.db.updateTable('annotators').set({ suspended_at: suspended ? ctx.clock() : null }).where('id', '=', annotator).execute();
+  if (suspended) await revokeOpenLeases(ctx, { annotator });
 }
 
 /**

@@ -15,7 +15,8 @@ import { DeviceDecision, DeviceRegistration, DeviceState, LabDeviceView, decideD
 import type { HubContext } from './hub-context.js';
 import { MissingQuery, UploadBatch, UploadOutcome, missingItems, readLabSection, uploadItems } from './item-upload.js';
 import type { LoginGuard } from './login-guard.js';
-import { LeaseRequest, SkipRequest, fetchLeasedItem, renewLease, requestLease, skipLease } from './lease-queue.js';
+import { LeaseRequest, SkipRequest, fetchLeasedItem, renewLease, requestLease, revokeOpenLeases, skipLease } from './lease-queue.js';
+import { RosterDecision, RosterState, setRosterState } from './roster.js';
 import { BinaryBody, route, type RouteSpec } from './route-spec.js';
 import { SubmissionPage, SubmissionQuery, SubmissionReceipt, pullSubmissions, submitLabel } from './submissions.js';
 import { CampaignWorkflow, campaignsForAnnotator, putCampaign } from './tenancy.js';
@@ -225,7 +226,28 @@ export function hubRoutes(ctx: HubContext, services: RouteServices): RouteSpec[]
       body: DeviceDecision,
       maxBody: SMALL,
       response: z.object({ device: Sha256Hex, state: z.enum(['approved', 'suspended']) }).strict(),
-      handle: async ({ params, body }) => decideDevice(ctx, params.lab!, params.device!, body),
+      handle: async ({ params, body }) => {
+        const decided = await decideDevice(ctx, params.lab!, params.device!, body);
+        // Suspension ends the device's open leases in this lab at once: no renewal, no item, no label.
+        if (decided.state === 'suspended') await revokeOpenLeases(ctx, { lab: params.lab!, device: params.device! });
+        return decided;
+      },
+    }),
+    route({
+      method: 'PUT',
+      path: '/v1/labs/:lab/annotators/:annotator',
+      summary: "Suspends or reinstates an annotator of the lab's roster for this lab's work (the lab's gatekeeper calls it when the lab suspends someone); suspension ends their open leases in the lab at once.",
+      auth: 'lab',
+      params: { lab: Identifier, annotator: Identifier },
+      body: RosterDecision,
+      maxBody: SMALL,
+      response: z.object({ annotator: Identifier, state: RosterState, leasesEnded: z.number().int() }).strict(),
+      handle: async ({ params, body }) => {
+        const { state } = body as RosterDecision;
+        await setRosterState(ctx, params.lab!, params.annotator!, state);
+        const leasesEnded = state === 'suspended' ? await revokeOpenLeases(ctx, { lab: params.lab!, annotator: params.annotator! }) : 0;
+        return { annotator: params.annotator!, state, leasesEnded };
+      },
     }),
     route({
       method: 'GET',

@@ -16,17 +16,17 @@
  *   reviewer (an annotator flagged as reviewer who has not worked on it).
  */
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { signAssignment, type Assignment } from '../core/assignment.js';
 import { toBase64Url } from '../core/bytes.js';
 import { Sha256Hex, parseWith } from '../core/schema.js';
 import type { HubTables, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
-import { onRoster } from './accounts.js';
 import { approvedDevice } from './devices.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
+import { requireActiveOnRoster } from './roster.js';
 import { campaignFromRow, type CampaignRecord } from './tenancy.js';
 
 export const LeaseRequest = z.object({ device: Sha256Hex, stage: z.enum(['annotate', 'review']).default('annotate') }).strict();
@@ -43,7 +43,7 @@ export interface LeaseGrant {
 }
 
 /** Runs `work` holding the campaign's lock, so concurrent lease decisions on one campaign are serial. */
-export async function withCampaignLock<T>(ctx: HubContext, lab: string, campaign: string, work: (trx: Trx, campaign: CampaignRecord) => Promise<T>): Promise<T> {
+export async function withCampaignLock<T>(ctx: Pick<HubContext, 'store'>, lab: string, campaign: string, work: (trx: Trx, campaign: CampaignRecord) => Promise<T>): Promise<T> {
   return ctx.store.db.transaction().execute(async (trx) => {
     let query = trx.selectFrom('campaigns').selectAll().where('lab', '=', lab).where('campaign', '=', campaign);
     if (ctx.store.dialect === 'postgres') query = query.forUpdate();
@@ -184,13 +184,15 @@ function newLeaseId(): string {
  */
 export async function requestLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, input: unknown): Promise<LeaseGrant> {
   const request = parseWith(LeaseRequest, input, 'lease request');
-  if (!(await onRoster(ctx, lab, annotator.id))) refuse('FORBIDDEN', `annotator ${annotator.id} does not work for lab ${lab}`);
+  await requireActiveOnRoster(ctx, lab, annotator.id);
   if (request.stage === 'review' && !annotator.reviewer) refuse('FORBIDDEN', `annotator ${annotator.id} is not a reviewer`);
   await approvedDevice(ctx, lab, annotator.id, request.device);
 
   const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
     const now = ctx.clock();
     assertOpen(c, now);
+    // Again under the lock: a suspension that lands meanwhile has revoked what it saw, so issue nothing new.
+    await requireApprovedForLab(trx, lab, request.device);
     await reclaimExpired(trx, c, now);
     const held = await openLeaseOf(trx, c, annotator.id, now);
     if (held !== undefined) {
@@ -238,9 +240,11 @@ async function leaseInCampaign(trx: Trx, c: CampaignRecord, leaseId: string): Pr
 
 /** Extends an open lease by the campaign's lease time (never past the campaign's close or the item's expiry). */
 export async function renewLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<LeaseGrant> {
+  await requireActiveOnRoster(ctx, lab, annotator.id);
   const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
     const now = ctx.clock();
     const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, now);
+    await requireApprovedForLab(trx, lab, held.device);
     assertOpen(c, now);
     const item = await trx.selectFrom('items').select('expires').where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', held.item).executeTakeFirstOrThrow();
     const expires = Math.min(now + c.leaseSeconds, c.closes, item.expires);
@@ -262,6 +266,7 @@ export async function skipLease(ctx: HubContext, annotator: Annotator, lab: stri
 
 /** The sealed item of an open lease: only its holder may fetch it, and only while the lease runs. */
 export async function fetchLeasedItem(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<Uint8Array> {
+  await requireActiveOnRoster(ctx, lab, annotator.id);
   const row = await ctx.store.db
     .selectFrom('leases')
     .innerJoin('items', (j) => j.onRef('items.lab', '=', 'leases.lab').onRef('items.campaign', '=', 'leases.campaign').onRef('items.item', '=', 'leases.item'))
@@ -272,7 +277,53 @@ export async function fetchLeasedItem(ctx: HubContext, annotator: Annotator, lab
     .where('leases.campaign', '=', campaign)
     .executeTakeFirst();
   const held = ownOpenLease(row, annotator.id, leaseId, ctx.clock());
+  await requireApprovedForLab(ctx.store.db, lab, held.device);
   const bytes = await ctx.blobs.get(held.blob_key);
   if (bytes === undefined) refuse('INTERNAL', `the sealed item of lease ${leaseId} is missing from the blob store`);
   return bytes;
+}
+
+/**
+ * A lease is only worked on a device the lab still approves: checked again at
+ * renewal, item fetch and submission, beside the revocation that suspension
+ * triggers, so a suspension racing with a request still wins.
+ */
+export async function requireApprovedForLab(db: Kysely<HubTables> | Trx, lab: string, device: string): Promise<void> {
+  const decision = await db.selectFrom('device_decisions').select('state').where('lab', '=', lab).where('device', '=', device).executeTakeFirst();
+  if (decision?.state !== 'approved') refuse('FORBIDDEN', `device ${device} is no longer approved by lab ${lab}`);
+}
+
+export interface LeaseHolder {
+  lab?: string;
+  annotator?: string;
+  device?: string;
+}
+
+/**
+ * Ends at once every open lease held by `holder` (an annotator or a device,
+ * optionally in one lab): state `revoked`, its slot given back. Called when
+ * the vendor or a lab suspends an annotator, or a lab suspends a device (issue
+ * 14 finding 5: a suspended device kept its lease, renewed it and fetched its
+ * item). Returns how many leases ended.
+ */
+export async function revokeOpenLeases(ctx: Pick<HubContext, 'store'>, holder: LeaseHolder): Promise<number> {
+  let query = ctx.store.db.selectFrom('leases').select(['lab', 'campaign']).distinct().where('state', '=', 'open');
+  if (holder.lab !== undefined) query = query.where('lab', '=', holder.lab);
+  if (holder.annotator !== undefined) query = query.where('annotator', '=', holder.annotator);
+  if (holder.device !== undefined) query = query.where('device', '=', holder.device);
+  let revoked = 0;
+  for (const { lab, campaign } of await query.execute()) {
+    revoked += await withCampaignLock(ctx, lab, campaign, async (trx) => {
+      let open = trx.selectFrom('leases').selectAll().where('lab', '=', lab).where('campaign', '=', campaign).where('state', '=', 'open');
+      if (holder.annotator !== undefined) open = open.where('annotator', '=', holder.annotator);
+      if (holder.device !== undefined) open = open.where('device', '=', holder.device);
+      const leases = await open.execute();
+      for (const lease of leases) {
+        await trx.updateTable('leases').set({ state: 'revoked' }).where('id', '=', lease.id).execute();
+        await release(trx, lease);
+      }
+      return leases.length;
+    });
+  }
+  return revoked;
 }

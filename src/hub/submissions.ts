@@ -17,7 +17,8 @@ import type { HubTables, LeaseStage } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
-import { ownOpenLease, withCampaignLock } from './lease-queue.js';
+import { ownOpenLease, requireApprovedForLab, withCampaignLock } from './lease-queue.js';
+import { requireActiveOnRoster } from './roster.js';
 import { findCampaign } from './tenancy.js';
 
 export const SubmissionReceipt = z.object({ seq: z.number().int(), lease: z.string(), submitted: z.number().int() }).strict();
@@ -48,6 +49,7 @@ async function receiptOf(trx: Transaction<HubTables>, lease: string): Promise<{ 
 }
 
 export async function submitLabel(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string, input: unknown): Promise<SubmissionReceipt> {
+  await requireActiveOnRoster(ctx, lab, annotator.id);
   const lease = await ctx.store.db.selectFrom('leases').selectAll().where('id', '=', leaseId).where('lab', '=', lab).where('campaign', '=', campaign).executeTakeFirst();
   if (lease === undefined || lease.annotator !== annotator.id) refuse('NOT_FOUND', `no lease ${leaseId} of yours in this campaign`);
   const device = await ctx.store.db.selectFrom('devices').select(['signing_key', 'kex_key']).where('id', '=', lease.device).executeTakeFirstOrThrow();
@@ -58,13 +60,7 @@ export async function submitLabel(ctx: HubContext, annotator: Annotator, lab: st
   }
   const { resultKey } = await findCampaign(ctx, lab, campaign);
   if (label.resultKey !== resultKey) refuse('BAD_REQUEST', 'sealed label: sealed to another result key than the campaign manifest names');
-  const decision = await ctx.store.db
-    .selectFrom('device_decisions')
-    .select('state')
-    .where('lab', '=', lab)
-    .where('device', '=', lease.device)
-    .executeTakeFirst();
-  if (decision?.state !== 'approved') refuse('FORBIDDEN', `device ${lease.device} is no longer approved by lab ${lab}`);
+  await requireApprovedForLab(ctx.store.db, lab, lease.device);
   const stored = canonicalJson(label);
 
   return withCampaignLock(ctx, lab, campaign, async (trx, c) => {

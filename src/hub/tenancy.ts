@@ -120,6 +120,7 @@ export async function campaignsForAnnotator(ctx: HubContext, annotator: string):
     .innerJoin('roster', 'roster.lab', 'campaigns.lab')
     .select('campaigns.manifest')
     .where('roster.annotator', '=', annotator)
+    .where('roster.suspended_at', 'is', null)
     .where('campaigns.opens', '<=', now)
     .where('campaigns.closes', '>', now)
     .orderBy('campaigns.lab')

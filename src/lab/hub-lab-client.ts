@@ -22,6 +22,7 @@ const UploadAnswer = z.object({ items: z.array(z.object({ item: Identifier, dige
 const MissingAnswer = z.object({ missing: z.array(Identifier) }).strict();
 export type HubDevice = LabDeviceView;
 const DevicesAnswer = z.object({ devices: z.array(LabDeviceView) }).strict();
+const AnnotatorStateAnswer = z.object({ annotator: Identifier, state: z.enum(['active', 'suspended']), leasesEnded: z.number().int().min(0) }).strict();
 const ErrorBody = z.object({ error: z.object({ code: z.string().max(64), message: z.string().max(2000) }) });
 
 export interface UploadEntry {
@@ -78,8 +79,18 @@ export class HubLabClient {
     return DevicesAnswer.parse(await answerJson(await this.call('GET', path))).devices;
   }
 
+  /** Suspension also ends the device's open leases in this lab at the hub at once. */
   async decideDevice(device: string, state: 'approved' | 'suspended'): Promise<void> {
     await this.call('PUT', `/v1/labs/${encodeURIComponent(this.lab)}/devices/${device}`, { state });
+  }
+
+  /**
+   * Suspends or reinstates an annotator of the lab's roster for this lab's work at the hub; suspension
+   * ends their open leases here at once. Returns how many leases ended.
+   */
+  async setAnnotatorState(annotator: string, state: 'active' | 'suspended'): Promise<number> {
+    const res = await this.call('PUT', `/v1/labs/${encodeURIComponent(this.lab)}/annotators/${encodeURIComponent(annotator)}`, { state });
+    return AnnotatorStateAnswer.parse(await answerJson(res)).leasesEnded;
   }
 
   async submissions(campaign: string, after: number, limit = 500): Promise<SubmissionPage> {

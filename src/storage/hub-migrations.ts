@@ -152,8 +152,15 @@ function initialSchema(dialect: SqlDialectName): Migration {
   };
 }
 
+/** A lab can suspend an annotator of its roster at the hub (issue 14 finding 5); the vendor's own suspension stays on annotators. */
+const rosterSuspension: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('roster').addColumn('suspended_at', 'bigint').execute();
+  },
+};
+
 export function hubMigrations(dialect: SqlDialectName): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_initial': initialSchema(dialect) }),
+    getMigrations: async () => ({ '0001_initial': initialSchema(dialect), '0002_roster_suspension': rosterSuspension }),
   };
 }

@@ -7,7 +7,7 @@
  *
  * Times are Unix seconds. Booleans are 0/1 integers (SQLite has no boolean).
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface LabsTable {
   lab: string;
@@ -30,6 +30,8 @@ export interface AnnotatorsTable {
 export interface RosterTable {
   lab: string;
   annotator: string;
+  /** Set while the lab has suspended this annotator (PUT /v1/labs/{lab}/annotators/{annotator}); null otherwise. */
+  suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -100,7 +102,8 @@ export interface ItemsTable {
 }
 
 export type LeaseStage = 'annotate' | 'review';
-export type LeaseState = 'open' | 'submitted' | 'skipped' | 'expired';
+/** `revoked`: ended early because the annotator or the device was suspended. */
+export type LeaseState = 'open' | 'submitted' | 'skipped' | 'expired' | 'revoked';
 
 export interface LeasesTable {
   id: string;

@@ -42,7 +42,7 @@ describe('HTTP surface', () => {
     const doc = (await h.request('GET', '/openapi.json')).json;
     assert.equal(doc.openapi, '3.1.0');
     const operations = Object.values(doc.paths as Record<string, object>).reduce((n, ops) => n + Object.keys(ops).length, 0);
-    assert.equal(operations, 18);
+    assert.equal(operations, 19);
     assert.ok(doc.paths['/v1/labs/{lab}/campaigns/{campaign}/leases/{lease}/submission'].post.requestBody);
     const names = [...propertyNames(doc.paths)];
     assert.ok(names.includes('resultKey') && names.includes('signingKey') && names.includes('sealed'), 'the walk sees field names');
