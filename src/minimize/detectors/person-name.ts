@@ -164,6 +164,8 @@ function trim(run: Word[]): Word[] {
   let to = run.length;
   while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || isPureDemonym(run[from]!.lower) || INITIAL.test(run[from]!.text))) from++;
   while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || isPureDemonym(run[to - 1]!.lower) || INITIAL.test(run[to - 1]!.text))) to--;
+  // "Christian Apologist Lee Strobel": a group word before a word that is no name is an adjective.
+  if (to - from >= 3 && DEMONYMS.has(run[from]!.lower) && !FIRST_NAMES.has(run[from + 1]!.lower) && !isSurname(run[from + 1]!)) from++;
   return run.slice(from, to);
 }
 
