@@ -16,7 +16,7 @@ import type { SealedLabel } from '../core/label.js';
 import { ed25519NoteVerifier } from '../core/note.js';
 import type { Primitives } from '../core/primitives.js';
 import type { TrustPolicy } from '../core/proof-bundle.js';
-import { signReleaseRequest } from '../core/release.js';
+import { signReleaseRequest, type ReleaseEnded } from '../core/release.js';
 import { parseJsonText } from '../core/schema.js';
 import type { DeviceKeys } from './device-keys.js';
 import { WorkstationError, type FailureKind } from './errors.js';
@@ -113,5 +113,10 @@ export class HttpGatekeeperClient implements GatekeeperClient {
   async recordSubmission(label: SealedLabel): Promise<void> {
     const { status, json } = await this.call('POST', '/v1/submit', label);
     if (status !== 200) throw new WorkstationError('refused', `The gatekeeper did not record the submission (HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}).`);
+  }
+
+  async recordSkip(notice: ReleaseEnded): Promise<void> {
+    const { status, json } = await this.call('POST', '/v1/release-ended', notice);
+    if (status !== 200) throw new WorkstationError('refused', `The gatekeeper did not record the skip (HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}).`);
   }
 }

@@ -18,6 +18,7 @@ import { fromBase64Url } from '../core/bytes.js';
 import { KeyholeError } from '../core/errors.js';
 import { sealLabel } from '../core/label.js';
 import type { Primitives } from '../core/primitives.js';
+import { signReleaseEnded } from '../core/release.js';
 import { openItem } from '../core/sealed-item.js';
 import type { DeviceKeys } from './device-keys.js';
 import { WorkstationError } from './errors.js';
@@ -127,8 +128,18 @@ export async function submitLabel(w: Workbench, item: Pick<OpenedItem, 'campaign
   return receipt;
 }
 
+/**
+ * Skips the item: first the device-signed release-ended notice to the lab's
+ * gatekeeper (SPEC §7.4), so the item's overlap place is free there before the
+ * hub puts it back in the queue; then the skip at the hub. The notice is best
+ * effort, like the submit receipt: if it fails (say, the key was never
+ * released), the gatekeeper frees the place when the lease and the campaign's
+ * minimum exposure window are over.
+ */
 export async function skipLease(w: Workbench, grant: LeaseGrant, reason: SkipReason): Promise<void> {
   const a = grant.assignment.body;
+  const notice = await signReleaseEnded(w.p, w.device, grant.assignment, reason, w.now());
+  await w.gatekeeper.recordSkip(notice).catch(() => undefined);
   await w.hub.skip(a.lab, a.campaign, a.lease, reason);
 }
 

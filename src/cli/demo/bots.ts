@@ -5,6 +5,14 @@
  * answer is a pure function of the item id, and every answer is recorded, so
  * a test can compare the lab's export with what the bots chose, item by item.
  * Recorded answers stay in this process; nothing is logged.
+ *
+ * Bots skip sometimes, as people do (issue 16): whether a bot skips an item is
+ * a pure function of the item and the bot, at `skipRate`, except that each
+ * item has `overlap` bots that never skip it, so every item can be finished.
+ * A skipped item goes back to the hub's queue (and its overlap place at the
+ * gatekeeper is freed by the device's release-ended notice), so a bot that
+ * finds the queue empty waits while others still work or just skipped: it
+ * stops only when nobody is working and nothing was put back since it looked.
  */
 import { createHash } from 'node:crypto';
 import type { TaskView } from '../../workstation/item-content.js';
@@ -23,6 +31,8 @@ export interface BotChoice {
 
 export interface BotRun {
   readonly choices: BotChoice[];
+  readonly skips: BotSkip[];
+  /** One per bot: its totals over every pass through the queue, and why it stopped last. */
   readonly results: WorkResult[];
 }
 
@@ -60,13 +70,32 @@ export interface BotOptions {
   readonly thinkMs?: number;
   /** Account ids are `${prefix}-1` … (default "bot"). */
   readonly prefix?: string;
+  /** Share of items a bot skips, 0..1 (default 0.15). */
+  readonly skipRate?: number;
 }
+
+export interface BotSkip {
+  readonly item: string;
+  readonly annotator: string;
+}
+
+/** Whether bot `index` of `count` skips `item`: never when it is one of the item's `overlap` finishers. */
+export function botSkips(item: string, index: number, count: number, overlap: number, skipRate: number): boolean {
+  const first = createHash('sha256').update(item).digest().readUInt32BE(0) % count;
+  if ((index - first + count) % count < overlap) return false;
+  return createHash('sha256').update(`${item}\0${index}`).digest().readUInt32BE(0) / 2 ** 32 < skipRate;
+}
+
+const QUEUE_POLL_MS = 100;
 
 /** Signs N bots in, waits for the lab to approve their devices, and works until the queue is empty. */
 export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
   const prefix = o.prefix ?? 'bot';
   const think = o.thinkMs ?? 0;
+  const skipRate = o.skipRate ?? 0.15;
   const choices: BotChoice[] = [];
+  const skips: BotSkip[] = [];
+  let working = o.count;
   const bots = await Promise.all(
     Array.from({ length: o.count }, async (_, i) => {
       const login = await ex.addAnnotator(`${prefix}-${i + 1}`);
@@ -75,16 +104,40 @@ export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
   );
   await ex.approvePending();
   const results = await Promise.all(
-    bots.map(async ({ login, annotator }) => {
+    bots.map(async ({ login, annotator }, index) => {
       const [campaign] = (await annotator.campaigns()).filter((c) => c.manifest.body.campaign === ex.campaign);
       if (campaign === undefined) throw new Error(`bot ${login.annotator} does not see campaign ${ex.campaign}`);
-      return annotator.work(campaign, async (view, { item }) => {
-        if (think > 0) await new Promise((r) => setTimeout(r, think));
-        const { label, preferredText } = botLabel(item, view, Math.round(think / 1000));
-        choices.push({ item, annotator: login.annotator, label, preferredText });
-        return label;
-      });
+      const overlap = campaign.manifest.body.overlap;
+      const total: WorkResult = { submitted: 0, skipped: 0, stopped: 'queue-empty' };
+      for (;;) {
+        const seenSkips = skips.length;
+        let result: WorkResult;
+        try {
+          result = await annotator.work(
+            campaign,
+            async (view, { item }) => {
+              if (think > 0) await new Promise((r) => setTimeout(r, think));
+              if (botSkips(item, index, o.count, overlap, skipRate)) return { skip: 'cannot-judge' };
+              const { label, preferredText } = botLabel(item, view, Math.round(think / 1000));
+              choices.push({ item, annotator: login.annotator, label, preferredText });
+              return label;
+            },
+            { onSkipped: (item) => skips.push({ item, annotator: login.annotator }) },
+          );
+        } finally {
+          working--;
+        }
+        total.submitted += result.submitted;
+        total.skipped += result.skipped;
+        total.stopped = result.stopped;
+        if (result.stopped !== 'queue-empty') break;
+        // The queue looked empty: wait while others work, and look again if anything was put back since.
+        while (working > 0 && skips.length === seenSkips) await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));
+        if (skips.length === seenSkips) break;
+        working++;
+      }
+      return total;
     }),
   );
-  return { choices, results };
+  return { choices, skips, results };
 }

@@ -69,8 +69,12 @@ export class SdkAnnotator {
     return (await loadCampaigns(this.bench)).campaigns;
   }
 
-  /** Works through the queue: lease, open (proof checked), decide, seal and submit, until `max` items or the queue is empty. */
-  async work(campaign: Campaign, decide: Decide, options: { max?: number } = {}): Promise<WorkResult> {
+  /**
+   * Works through the queue: lease, open (proof checked), decide, seal and submit (or skip), until
+   * `max` items or the queue is empty. `onSkipped` runs once a skip is done at the gatekeeper and the
+   * hub, i.e. once the item is back in the queue for others.
+   */
+  async work(campaign: Campaign, decide: Decide, options: { max?: number; onSkipped?: (item: string) => void } = {}): Promise<WorkResult> {
     const max = options.max ?? Number.POSITIVE_INFINITY;
     let submitted = 0;
     let skipped = 0;
@@ -82,6 +86,7 @@ export class SdkAnnotator {
         if ('skip' in decision) {
           await skipLease(this.bench, grant, decision.skip);
           skipped++;
+          options.onSkipped?.(grant.assignment.body.item);
         } else {
           await submitLabel(this.bench, item, decision);
           submitted++;
