@@ -57,7 +57,8 @@ export async function readBoundedBody(request: Request, limit: number, what: str
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A client that goes away mid-body is the client's problem, not an internal error.
+    const { done, value } = await reader.read().catch(() => refuse('BAD_REQUEST', 'the request body was cut off before its end'));
     if (done) break;
     size += value.length;
     if (size > limit) {

@@ -59,7 +59,7 @@ describe('hub response hygiene', () => {
     await uploadItems(h, acme, 'hyg', [await sealFixture(acme, 'hyg', 'hyg-1')]);
     const held = (await lease(h, w, acme, 'hyg')).json.assignment;
     const answers: [string, Response][] = [];
-    const raw = (name: string, path: string, init: RequestInit = {}) => h.app.request(`http://hub.test${path}`, init).then((r) => answers.push([name, r]));
+    const raw = async (name: string, path: string, init: RequestInit = {}) => answers.push([name, await h.app.request(`http://hub.test${path}`, init)]);
     await raw('health', '/v1/health');
     await raw('openapi', '/openapi.json');
     await raw('sealed item (binary)', `/v1/labs/acme-lab/campaigns/hyg/leases/${held.body.lease}/item`, { headers: { authorization: `Bearer ${w.token}` } });
