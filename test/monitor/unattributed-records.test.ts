@@ -19,14 +19,12 @@ const forged = (extra: Partial<RecordInput>): RecordInput[] => [
   { kind: 'deny', decision: 'deny', reason: 'UNPROVEN count=1000', ...extra },
 ];
 
-test('records that name no annotator raise no misuse alert; the same records naming one do', { timeout: 60_000 }, async () => {
+test('records that name no annotator raise no misuse alert; the same records naming one do', { timeout: 120_000 }, async () => {
   const log = await startWitnessedLog();
   const monitor = await startMonitor(log, { defaultVendor: 'acme', rules: { tripwire: { items: ['trip-0001x'] } } });
   try {
     await log.append(...forged({}));
-    const until = Date.now() + 10_000;
-    while (monitor.monitor.verifiedSize < log.writer.size && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    assert.equal(monitor.monitor.verifiedSize, log.writer.size, 'the monitor verified every entry');
+    await monitor.verified(log.writer.size);
     await monitor.monitor.settled();
     assert.deepEqual(monitor.alerts.map((a) => `${a.rule}: ${a.message}`), [], 'nobody is judged on records that name nobody');
 

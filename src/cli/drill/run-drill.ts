@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { join } from 'node:path';
 import { fromBase64Url, toBase64Url } from '../../core/bytes.js';
+import { fail } from '../../core/errors.js';
 import { SealedLabel } from '../../core/label.js';
 import { parseJsonText, parseWith } from '../../core/schema.js';
 import { unwrapDek, inspectItem } from '../../core/sealed-item.js';
@@ -33,6 +34,26 @@ import { keyCandidates, tryKeys } from './key-trial.js';
 import { searchPlaintext, type SearchTarget } from './plaintext-search.js';
 import { stolenDeviceAttack } from './stolen-device.js';
 import { copyVendor, type CopiedFile } from './vendor-copy.js';
+
+/** Catching up is no figure of the drill, only a guard against a hang: generous, for a loaded machine. */
+const MONITOR_CATCH_UP_MS = 60_000;
+
+/**
+ * Waits until the monitor has verified every entry logged so far and has finished acting on what it
+ * raised (alerts delivered, suspensions requested), so the report reads what it saw, not a guess of
+ * how long it takes.
+ */
+async function monitorCaughtUp(x: Exchange): Promise<void> {
+  const monitor = x.monitor;
+  if (!monitor) return;
+  const logged = x.gk.audit.size;
+  const deadline = Date.now() + MONITOR_CATCH_UP_MS;
+  while (monitor.verifiedSize < logged) {
+    if (Date.now() > deadline) fail('UNAVAILABLE', `drill: the monitor verified ${monitor.verifiedSize} of ${logged} log entries in ${MONITOR_CATCH_UP_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await monitor.settled();
+}
 
 export interface DrillOptions {
   readonly bundleDir: string;
@@ -184,8 +205,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       resultKey: campaignInfo.manifest.body.resultKey,
       seconds: o.attackSeconds,
     });
-    // Give the monitor a moment to record what it saw last.
-    await new Promise((r) => setTimeout(r, 1500));
+    await monitorCaughtUp(x);
     const attackAlerts: Alert[] = x.alerts.slice(honestAlerts).filter((a) => a.subject.annotator === `${x.vendor}:${victim.id}` && Date.parse(a.detectedAt) >= attackStart);
     const firstAlert = attackAlerts[0];
     const suspension = attackAlerts.find((a) => a.suspension?.ok === true);

@@ -14,6 +14,8 @@ import { parseMonitorConfig } from '../../../src/monitor/monitor-config.js';
 import { MonitorStore } from '../../../src/monitor/store/monitor-store.js';
 
 export const DEADLINE_MS = 5_000;
+/** Catching up is no functional deadline, only a guard against a hang: generous, for a loaded machine. */
+const VERIFY_DEADLINE_MS = 60_000;
 
 export interface Harness {
   readonly monitor: Monitor;
@@ -21,6 +23,8 @@ export interface Harness {
   readonly errors: string[];
   /** Waits (polling every 25 ms) until `pick` finds an alert, or fails after the deadline. */
   waitFor(what: string, pick: (a: Alert) => boolean, deadlineMs?: number): Promise<Alert>;
+  /** Waits (polling every 25 ms) until the monitor has verified `size` entries; fails loudly after 60 s. */
+  verified(size: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,13 @@ export async function startMonitor(log: FollowedLog, config: unknown = {}, optio
         const hit = alerts.find(pick);
         if (hit) return hit;
         if (Date.now() > until) throw new Error(`no ${what} alert within ${deadlineMs} ms; alerts: ${alerts.map((a) => a.rule).join(', ') || 'none'}; errors: ${errors.join('; ') || 'none'}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async verified(size) {
+      const until = Date.now() + VERIFY_DEADLINE_MS;
+      while (monitor.verifiedSize < size) {
+        if (Date.now() > until) throw new Error(`the monitor verified ${monitor.verifiedSize} of ${size} entries within ${VERIFY_DEADLINE_MS} ms; errors: ${errors.join('; ') || 'none'}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
