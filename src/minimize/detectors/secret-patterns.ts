@@ -82,3 +82,29 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   p('http-basic-auth', 'Basic', /(?<=Authorization:\s*Basic\s+)[A-Za-z0-9+/]{8,}={0,2}/g, /^$/),
   p('http-bearer-token', 'Bearer', /(?<=\bBearer:?\s+)[A-Za-z0-9_.~+/-]{8,}=*/g, /^(?:[a-z]{2,5}_(?:v1_)?|[a-z]{2}\.)?/),
 ];
+
+/**
+ * Near misses (issue 15): a distinctive provider prefix followed by a key body of the wrong length
+ * is still that provider's secret, mistyped, truncated or from a format revision (the demo's
+ * `ghp_` token one character short stayed in clear). The body must look generated (not filler,
+ * not a documented example); the exact patterns above are tried first and win ties.
+ */
+export const NEAR_MISS_PATTERNS: readonly SecretPattern[] = [
+  p('github-token-near-miss', 'gh', /\bgh[pousr]_[A-Za-z0-9]{16,}(?![A-Za-z0-9_])|\bgithub_pat_[A-Za-z0-9_]{22,}/g, /^(?:gh._|github_pat_)/),
+  p('anthropic-key-near-miss', 'sk-ant-', /\bsk-ant-[A-Za-z0-9_-]{16,}/g, /^sk-ant-(?:(?:api|admin)\d\d-)?/),
+  p('openai-key-near-miss', 'sk-', /\bsk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{24,}/g, /^sk-(?:(?:proj|svcacct|admin)-)?/),
+  p('aws-access-key-near-miss', '', /\b(?:AKIA|ASIA)[A-Z0-9]{12,19}(?![A-Za-z0-9])/g, /^(?:AKIA|ASIA)/),
+  p('google-api-key-near-miss', 'AIza', /\bAIza[0-9A-Za-z_-]{20,}/g, /^AIza/),
+  p('gitlab-token-near-miss', 'gl', /\bgl(?:pat|ptt|dt|rt|ft|oas|soat)-[A-Za-z0-9_-]{12,}/g),
+  p('huggingface-token-near-miss', 'hf_', /\bhf_[A-Za-z0-9]{20,}(?![A-Za-z0-9_])/g),
+  p('npm-token-near-miss', 'npm_', /\bnpm_[A-Za-z0-9]{20,}(?![A-Za-z0-9_])/g),
+  p('stripe-key-near-miss', '_', /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g, /^.._(?:live|test)_/),
+  p('google-oauth-secret-near-miss', 'GOCSPX-', /\bGOCSPX-[A-Za-z0-9_-]{16,}/g, /^GOCSPX-/),
+  p('pypi-token-near-miss', 'pypi-', /\bpypi-AgE[A-Za-z0-9_-]{20,}/g, /^pypi-/),
+  p('sendgrid-key-near-miss', 'SG.', /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, /^SG\./),
+  p('digitalocean-token-near-miss', '_v1_', /\bdo[opr]_v1_[A-Za-z0-9]{24,}/g, /^do._v1_/),
+  p('shopify-token-near-miss', 'shp', /\bshp(?:at|ss|ca|pa)_[A-Za-z0-9]{20,}/g),
+  p('dockerhub-token-near-miss', 'dckr_', /\bdckr_pat_[A-Za-z0-9_-]{16,}/g, /^dckr_pat_/),
+  p('slack-token-near-miss', 'xox', /\bxox[abposer]-[A-Za-z0-9-]{12,}/g, /^xox.-/),
+];
+

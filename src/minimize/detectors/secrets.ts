@@ -4,13 +4,13 @@
  * stated in prose ("the password is 'hunter2'"), and high-entropy tokens assigned to any
  * key-like name. Placeholders and references to other variables are not secrets.
  */
-import { SECRET_PATTERNS } from './secret-patterns.js';
+import { NEAR_MISS_PATTERNS, SECRET_PATTERNS } from './secret-patterns.js';
 import { regexFindings, type Detector, type Finding } from './detector.js';
 
 const KEY_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|priv[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|license[_-]?key|key|sid|login|session|[_-]pat\b)[\w.-]*`;
 // The value is either quoted (up to the closing quote) or bare (up to whitespace or a separator).
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<name>${KEY_NAME})["']?\s*(?:[!=]==?|=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60])|(?<!["'\x60])[^\s"'\x60,;)}\]]+)\k<q>`,
+  String.raw`(?<name>${KEY_NAME})["']?\s*(?:[!=]==?|=>|:=|[:=]|\s(?=["']))\s*(?<q>["'\x60]?)(?<value>(?<=["'\x60])[^"'\x60\n]{1,200}(?=["'\x60])|(?<!["'\x60])[^\s"'\x60,;)}\]&]+)\k<q>`,
   'gi',
 );
 const XML_ASSIGNMENT = /key="(?<name>[^"]*(?:password|secret|token|apikey|api_key)[^"]*)"\s+value="(?<value>[^"]{1,200})"/gi;
@@ -27,7 +27,7 @@ const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|
 // references, documentation words and numbers ("docker -p 8080:80") are not passwords there.
 const LITERAL_PLACEHOLDER = /^(?:[\d:.]+|x+|\*+|#+|password|secret|changeme|your[\w-]*|my[\w-]*|<.*>|\{.*\}|%.*%|\$.*|[A-Z][A-Z0-9_]{2,})$/;
 // Cheap test that some credential-like name is followed by an assignment, before the full scan.
-const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session)[\w.-]*["']?\s*(?:=>|:=|[:=!]|\s["']|,\s*["'])|value="|(?:^|\s)(?:-u|--user|-user)\s/i;
+const ASSIGNMENT_HINT = /(?:pass|pwd|secret|token|key|credential|auth|sid|login|session|[_-]pat\b)[\w.-]*["']?\s*(?:=>|:=|[:=!]|\s["']|,\s*["'])|value="|(?:^|\s)(?:-u|--user|-user)\s/i;
 const COMMON_WORD_VALUE = /^[a-z]{1,12}$/;
 // Names of UI strings and code expressions, not stored credentials ("passwordLabel", "$p['pw']").
 const UI_STRING_NAME = /(?:label|text|title|prompt|placeholder|hint|message|msg|field|input)$/i;
@@ -49,6 +49,18 @@ export function looksLikeFiller(raw: string): boolean {
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   const mostCommon = Math.max(...counts.values());
   return walk / Math.max(1, value.length - 2) > 0.5 || mostCommon / value.length >= 0.6 || /abcdefgh|ABCDEFGH|12345678/.test(value);
+}
+
+/**
+ * The body of a near-miss token looks generated: not filler, not a documented example (AWS's
+ * "…EXAMPLE" keys), digits or mixed case, and not one English word with a few letters around.
+ */
+const DOCUMENTED_EXAMPLE = /EXAMPLE(?:KEY)?$/;
+
+function looksLikeKeyBody(body: string): boolean {
+  if (DOCUMENTED_EXAMPLE.test(body) || looksLikeFiller(body)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((c) => c.test(body)).length;
+  return classes >= 2 && entropy(body) >= 3;
 }
 
 function entropy(value: string): number {
@@ -74,7 +86,7 @@ function assignmentFindings(text: string): Finding[] {
   const out: Finding[] = [];
   // `at` is where the match holding the value starts; the value is its last occurrence in `matched`.
   const consider = (at: number, matched: string, name: string, value: string, strong: boolean, literal = false): void => {
-    if (value.length < 3 || (literal ? LITERAL_PLACEHOLDER : PLACEHOLDER).test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
+    if (value.length < 3 || DOCUMENTED_EXAMPLE.test(value) || (literal ? LITERAL_PLACEHOLDER : PLACEHOLDER).test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
     const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
     if (!accept) return;
     const start = at + matched.lastIndexOf(value);
@@ -88,7 +100,8 @@ function assignmentFindings(text: string): Finding[] {
     if (keyLike) consider(m.index, m[0], name, value, /pass|pwd|secret|token|credential/i.test(name));
   }
   for (const m of text.matchAll(XML_ASSIGNMENT)) consider(m.index, m[0], m.groups?.name ?? '', m.groups?.value ?? '', true);
-  for (const m of text.matchAll(CONNECTION_STRING_PASSWORD)) consider(m.index, m[0], 'password', m.groups?.value ?? '', true);
+  // Inside a connection string the value is a literal ("Password=#gets0m3"), never a variable.
+  for (const m of text.matchAll(CONNECTION_STRING_PASSWORD)) consider(m.index, m[0], 'password', m.groups?.value ?? '', true, true);
   for (const m of text.matchAll(NAME_VALUE_ARGUMENTS)) consider(m.index, m[0], m.groups?.name ?? '', m.groups?.value ?? '', false);
   if (text.includes(' -')) {
     let offset = 0;
@@ -97,6 +110,27 @@ function assignmentFindings(text: string): Finding[] {
       for (const m of line.matchAll(CLI_USER_PASSWORD)) consider(offset + m.index, m[0], 'password', m.groups?.value ?? '', true, true);
       offset += line.length + 1;
     }
+  }
+  return out;
+}
+
+// A long generated-looking value in config or a request, whatever its name: a quoted string
+// or the value after "=" or ": " (config files, query parameters, headers), 32+ key characters
+// with lower case, upper case and digits. Bare tokens in prose are left to the provider shapes.
+const GENERIC_TOKEN = /(?<=["'\x60]|[=:] ?)[A-Za-z0-9][A-Za-z0-9_+/=.-]{30,}[A-Za-z0-9=](?=["'\x60]|[\s&,;]|$)/g;
+// Hashes and ids that look generated but are not secrets: lockfile integrity, checksums, commit
+// ids, content digests, nonces (issue 15: look-alikes stay).
+const LOOK_ALIKE_CONTEXT = /(?:sha\d*|md5|integrity|checksum|hash|digest|etag|commit|revision|fingerprint|nonce|sri|content-md5)\W{0,6}$/i;
+
+function genericTokenFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(GENERIC_TOKEN)) {
+    const value = m[0];
+    if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/\d/.test(value)) continue;
+    // Paths and dotted names are not tokens: at most one "/" and one "." inside.
+    if ((value.match(/\//g)?.length ?? 0) > 1 || (value.match(/\./g)?.length ?? 0) > 1) continue;
+    if (entropy(value) < 4.2 || looksLikeFiller(value) || DOCUMENTED_EXAMPLE.test(value) || LOOK_ALIKE_CONTEXT.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    out.push({ start: m.index, end: m.index + value.length, entity: 'secret', ruleId: 'secret.high-entropy-token' });
   }
   return out;
 }
@@ -130,7 +164,7 @@ function hasKeyRun(text: string): boolean {
 }
 const SHORT_VALUE_PATTERNS: ReadonlySet<string> = new Set(['pem-private-key', 'http-basic-auth', 'http-bearer-token']);
 // Literal gates in one case-insensitive scan (cheaper than lower-casing every message first).
-const ASSIGNMENT_WORDS = /pass|pwd|secret|token|key|credential|auth|sid|login|session|value="| -u|-user/i;
+const ASSIGNMENT_WORDS = /pass|pwd|secret|token|key|credential|auth|sid|login|session|[_-]pat\b|value="| -u|-user/i;
 const PROSE_WORDS = /pass|pwd|pin/i;
 
 export const secretsDetector: Detector = {
@@ -146,11 +180,29 @@ export const secretsDetector: Detector = {
         ...regexFindings(
           text,
           pattern.regex,
-          (m) => ({ start: m.index, end: m.index + m[0].length, ruleId: `secret.${pattern.id}`, prefixLength: pattern.prefix.exec(m[0])?.[0].length ?? 0 }),
+          // AWS and others document keys ending in "EXAMPLE"/"EXAMPLEKEY": a look-alike, kept.
+          (m) => (DOCUMENTED_EXAMPLE.test(m[0]) ? null : { start: m.index, end: m.index + m[0].length, ruleId: `secret.${pattern.id}`, prefixLength: pattern.prefix.exec(m[0])?.[0].length ?? 0 }),
           'secret',
         ),
       );
     }
+    if (keyRun) {
+      for (const pattern of NEAR_MISS_PATTERNS) {
+        if (pattern.hint !== '' && !text.includes(pattern.hint)) continue;
+        out.push(
+          ...regexFindings(
+            text,
+            pattern.regex,
+            (m) => {
+              const prefixLength = pattern.prefix.exec(m[0])?.[0].length ?? 0;
+              return looksLikeKeyBody(m[0].slice(prefixLength)) ? { start: m.index, end: m.index + m[0].length, ruleId: `secret.${pattern.id}`, prefixLength } : null;
+            },
+            'secret',
+          ),
+        );
+      }
+    }
+    if (keyRun) out.push(...genericTokenFindings(text));
     if (ASSIGNMENT_WORDS.test(text) && ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
     if (PROSE_WORDS.test(text) && /pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
