@@ -5,10 +5,15 @@
  * input is just text. Links keep their URL so it can be shown beside the link
  * text; only http(s) URLs are ever made clickable (safeLinkUrl).
  *
- * Blocks: paragraphs, ATX headings (#..######), fenced code (``` or ~~~, with
- * an info word), indented code is not special, bullet and numbered lists (one
- * level), block quotes (one level), thematic breaks. Inline: `code`,
- * **strong**, *em* / _em_, [text](url), and bare text. Anything else is text.
+ * Blocks: paragraphs, fenced code (``` or ~~~, with an info word), bullet and
+ * numbered lists (one level), block quotes (one level), thematic breaks.
+ * Inline: `code`, **strong**, *em* / _em_, [text](url), and bare text.
+ * Anything else is text.
+ *
+ * Dataset text is mostly plain text, not Markdown (issue 16): a paragraph
+ * keeps its line breaks (the view shows them), and a line starting with `#`
+ * stays a line of text, because in chat data it is far more often a shell or
+ * Python comment or a hashtag than a heading. Indented code is not special.
  */
 export type Inline =
   | { kind: 'text'; text: string }
@@ -19,7 +24,6 @@ export type Inline =
 
 export type Block =
   | { kind: 'paragraph'; children: Inline[] }
-  | { kind: 'heading'; level: 1 | 2 | 3 | 4 | 5 | 6; children: Inline[] }
   | { kind: 'code'; lang: string; text: string }
   | { kind: 'list'; ordered: boolean; start: number; items: Inline[][] }
   | { kind: 'quote'; children: Block[] }
@@ -33,7 +37,6 @@ const MAX_INLINE_DEPTH = 8;
 const MAX_SPAN = 2000;
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([A-Za-z0-9_+.#-]*)/;
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^ {0,3}[-*+]\s+(.*)$/;
 const NUMBERED = /^ {0,3}(\d{1,9})[.)]\s+(.*)$/;
 const QUOTE = /^ {0,3}>\s?(.*)$/;
@@ -57,12 +60,6 @@ export function parseMarkdown(source: string, depth = 0): Block[] {
       while (i < lines.length && !lines[i]!.trimStart().startsWith(marker)) body.push(lines[i++]!);
       i++; // the closing fence, or past the end
       blocks.push({ kind: 'code', lang: fence[2] ?? '', text: body.join('\n') });
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      blocks.push({ kind: 'heading', level: heading[1]!.length as 1 | 2 | 3 | 4 | 5 | 6, children: parseInline(heading[2] ?? '') });
-      i++;
       continue;
     }
     if (RULE.test(line)) {
@@ -101,7 +98,7 @@ export function parseMarkdown(source: string, depth = 0): Block[] {
 }
 
 function startsBlock(line: string): boolean {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || BULLET.test(line) || NUMBERED.test(line);
+  return FENCE.test(line) || RULE.test(line) || QUOTE.test(line) || BULLET.test(line) || NUMBERED.test(line);
 }
 
 export function parseInline(text: string, depth = 0): Inline[] {

@@ -9,17 +9,25 @@
  * reason; a campaign naming another bundle cannot be opened; after submit no
  * string of the item is left in the page's heap. Screenshots of every task type at 1280×800 and 390×844 go to
  * test-artifacts/screenshots/.
+ *
+ * Accessibility (issue 16): axe-core checks every screen (0 serious or critical; every finding is
+ * written to test-artifacts/axe-findings.json); focus moves to the new screen's heading after
+ * sign-in, campaign choice and submit; dialogs take focus and keep Tab inside; the preference radios
+ * are named in words and arrow keys move focus with the choice. A refused sign-in says "Wrong
+ * username or password"; plain text keeps its line breaks and `#` lines; a ranked reply is shown
+ * without the turns under it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWorkstation } from '../../src/workstation/build.js';
 import { needs } from '../support/environment.js';
 import { REPO_ROOT } from '../support/shared.js';
+import { axeFindings, describeFindings, isSeriousOrCritical, type AxeFinding } from './support/axe.js';
 import { CHROMIUM, launchChromium } from './support/browser.js';
 import { HOSTILE, chatItem, pairwiseItem, rankingItem } from './support/items.js';
 import { startStack } from './support/stack.js';
@@ -61,6 +69,32 @@ async function heapSnapshot(page: Page): Promise<string> {
   return chunks.join('');
 }
 
+/** The focused element, described: tag, class and text. */
+function focused(page: Page): Promise<{ tag: string; cls: string; text: string; inDialog: boolean }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { tag: el?.tagName ?? '', cls: el?.className ?? '', text: el?.innerText ?? '', inDialog: Boolean(el?.closest('[role="dialog"]')) };
+  });
+}
+
+async function waitForHeadingFocus(page: Page, heading: RegExp): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1', undefined, { timeout: 15_000 });
+  const f = await focused(page);
+  assert.match(f.text, heading, `focus is on the screen's heading (${f.tag} ${f.text})`);
+}
+
+/** Tab and Shift+Tab `times` each; focus must stay inside the open dialog. */
+async function assertFocusTrapped(page: Page, times: number): Promise<void> {
+  assert.ok((await focused(page)).inDialog, 'the dialog took focus');
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let i = 0; i < times; i++) {
+      await page.keyboard.press(key);
+      const f = await focused(page);
+      assert.ok(f.inDialog, `${key} #${i + 1} left the dialog for ${f.tag} "${f.text.slice(0, 40)}"`);
+    }
+  }
+}
+
 async function failureShown(page: Page, kind: string): Promise<string> {
   const card = await page.waitForSelector(`[data-failure="${kind}"]`, { timeout: 15_000 });
   return card.innerText();
@@ -81,7 +115,8 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
 
   const long = 'The capital of Australia is **Canberra**, not Sydney. It was chosen as a compromise between Sydney and Melbourne in 1908.\n\n- Population: about 460,000\n- Founded: 1913\n\n```python\ndef capital(country):\n    return {"Australia": "Canberra"}[country]\n```';
   await stack.campaign('pairs', 'pairwise', [pairwiseItem('What is the capital of Australia? Answer briefly, with one supporting fact.', long, 'Sydney is the capital of Australia; it is the largest city.')]);
-  await stack.campaign('ranks', 'ranking', [rankingItem('Suggest a name for a small bakery.', ['"Crumb & Co." — short, warm and easy to remember.', '"Bakery" — it says what it is.', '"The Daily Loaf", a friendly name that hints at fresh bread every day.'])]);
+  await stack.campaign('ranks', 'ranking', [rankingItem('Suggest a name for a small bakery.', ['"Crumb & Co." — short, warm and easy to remember.', '"Bakery" — it says what it is.', '"The Daily Loaf", a friendly name that hints at fresh bread every day.'], 'FOLLOWUP-not-ranked: and one for a cafe?')]);
+  await stack.campaign('plain', 'rubric', [chatItem([['user', 'How do I install the dependencies?'], ['assistant', 'Run these two lines:\n# install the dependencies\npip install requests\n    pip check\n# done']])]);
   await stack.campaign('hostile', 'rubric', [chatItem([['user', 'Render this for me please.'], ['assistant', HOSTILE]])]);
   await stack.campaign('rewrite', 'sft-rewrite', [chatItem([['user', 'How do I reverse a list in Python?'], ['assistant', 'Use `list.reverse()`.']])]);
   await stack.campaign('redteam', 'safety-flags', [
@@ -98,6 +133,12 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
   const login = await stack.annotator('Ann-1');
 
   const page = await browser.newPage({ viewport: VIEWPORTS[0]! });
+  const findings: AxeFinding[] = [];
+  const checkedScreens: string[] = [];
+  const a11y = async (screen: string): Promise<void> => {
+    findings.push(...(await axeFindings(page, screen)));
+    checkedScreens.push(screen);
+  };
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // CSP violations of every page load, reported out of the page (a navigation would lose them) and kept per page too.
@@ -122,6 +163,21 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     assert.ok(integrity.length === 2 && integrity.every((i) => i?.startsWith('sha384-')));
     await page.waitForSelector(`.bundle[data-bundle="${built.sha256}"]`);
     await screenshots(page, 'sign-in');
+    await a11y('sign-in');
+  });
+
+  await t.test('a wrong password: "Wrong username or password", not "signed out"', async () => {
+    await page.keyboard.type(login.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
+    const card = await page.waitForSelector('[data-failure="signed-out"] h2');
+    assert.equal(await card.innerText(), 'Wrong username or password');
+    await screenshots(page, 'sign-in-wrong-password');
+    await a11y('sign-in, wrong password');
+    await page.fill('input[name="username"]', '');
+    await page.fill('input[name="password"]', '');
+    await page.focus('input[name="username"]');
   });
 
   await t.test('sign in and enrol by keyboard; the device waits for the lab, then work starts', async () => {
@@ -130,13 +186,18 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await page.keyboard.type(login.password);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.campaigns');
+    await waitForHeadingFocus(page, /^Campaigns$/);
+    assert.match(await page.innerText('.campaign-meta >> nth=0'), /closes \d{4}-\d{2}-\d{2}$/, 'dates are ISO 8601');
     const otherBuild = await page.$eval('[data-campaign="other-build"]', (b) => ({ disabled: (b as HTMLButtonElement).disabled, text: (b as HTMLElement).innerText }));
     assert.ok(otherBuild.disabled, 'a campaign that names another workstation bundle cannot be opened');
     assert.match(otherBuild.text, /names another workstation build \(ffffffff…\)/);
     await screenshots(page, 'campaigns');
+    await a11y('campaigns');
     await openCampaign(page, stack.appUrl, 'pairs');
     assert.match(await failureShown(page, 'device-pending'), /approve this device/);
+    await waitForHeadingFocus(page, /^pairwise campaign/);
     await screenshots(page, 'enrolment-pending');
+    await a11y('enrolment pending');
     assert.equal(await stack.approve('Ann-1'), 1);
     await page.waitForSelector('[data-phase="ready"]', { timeout: 15_000 });
   });
@@ -169,18 +230,37 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
   });
 
   await t.test('pairwise by keyboard alone; the lab decrypts exactly that', async () => {
+    assert.equal(await page.$$eval('h1', (h) => h.length), 1, 'the task screen has one h1');
+    assert.deepEqual(
+      await page.$$eval('[role="radio"]', (els) => els.map((e) => e.getAttribute('aria-label'))),
+      ['A much better', 'A clearly better', 'A slightly better', 'Tie', 'B slightly better', 'B clearly better', 'B much better'],
+      'the preference radios are named in words',
+    );
     await page.keyboard.press('b');
     await page.keyboard.press('1');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('a');
     await page.keyboard.press('3');
+    assert.equal(await page.innerText('.scale-caption'), 'A much better');
+    // Arrow keys on the focused radio move the choice, and focus goes with it.
+    await page.focus('[role="radio"][aria-checked="true"]');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'A clearly better', undefined, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-checked')), 'true');
+    assert.equal(await page.innerText('.scale-caption'), 'A clearly better');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'A much better', undefined, { timeout: 5000 });
     await page.keyboard.press('r');
     await page.keyboard.type('A is correct and gives a fact; B is wrong.');
     await screenshots(page, 'pairwise');
+    await a11y('pairwise');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Enter');
     await failureShown(page, 'queue-empty');
+    await waitForHeadingFocus(page, /^pairwise campaign/);
+    await screenshots(page, 'queue-empty');
+    await a11y('queue empty');
     assert.equal(await page.$('.work-item'), null, 'the item is gone from the page');
     const [label] = await stack.labels('pairs');
     assert.deepEqual({ ...label!.label, seconds: 0 }, { v: 1, task: 'pairwise', seconds: 0, a: 'chosen', b: 'rejected', choice: 'A', strength: -3, rationale: 'A is correct and gives a fact; B is wrong.' });
@@ -196,7 +276,9 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await page.keyboard.press('1');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
+    assert.ok(!(await page.innerText('.work-item')).includes('FOLLOWUP'), 'a turn under a ranked reply is not shown');
     await screenshots(page, 'ranking');
+    await a11y('ranking');
     await page.keyboard.press('Control+Enter');
     await failureShown(page, 'queue-empty');
     const [label] = await stack.labels('ranks');
@@ -226,6 +308,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     assert.match(found.text, /\(javascript:window.__pwned=3\)/, 'a javascript: link shows its URL as text');
     assert.deepEqual(found.csp, []);
     await screenshots(page, 'rubric');
+    await a11y('rubric');
     for (const key of ['4', '5', '5', '3']) await page.keyboard.press(key);
     await page.keyboard.press('Control+Enter');
     await failureShown(page, 'queue-empty');
@@ -241,6 +324,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await page.keyboard.press('End');
     await page.keyboard.type(' It reverses in place; `reversed(xs)` or `xs[::-1]` give a new list.');
     await screenshots(page, 'sft-rewrite');
+    await a11y('sft-rewrite');
     await page.keyboard.press('Control+Enter');
     await failureShown(page, 'queue-empty');
     const [rewrite] = await stack.labels('rewrite');
@@ -255,9 +339,12 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await page.keyboard.press('Escape');
     await page.keyboard.press('g');
     await page.waitForSelector('.guidelines');
+    await assertFocusTrapped(page, 4);
     await screenshots(page, 'guidelines');
+    await a11y('guidelines');
     await page.keyboard.press('Escape');
     await screenshots(page, 'safety-flags');
+    await a11y('safety-flags');
     await page.keyboard.press('Control+Enter');
     await failureShown(page, 'queue-empty');
     const [flags] = await stack.labels('redteam');
@@ -298,6 +385,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     assert.equal(await page.$eval('[data-kept]', (e) => (e as HTMLTextAreaElement).value), 'Written before the lease ended.');
     assert.equal(await page.$('.work-item'), null, 'the item is gone from the page');
     await screenshots(page, 'failure-lease-expired');
+    await a11y('lease expired');
     // Back on the hub's real clock the same lease is still open and resumes: with a fresh draft, because the ended one was dropped.
     stack.hubClockShift = 0;
     await page.keyboard.press('n');
@@ -305,12 +393,30 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     assert.equal(await page.$eval('[data-freetext]', (e) => (e as HTMLTextAreaElement).value), '');
     await page.keyboard.press('s');
     await page.waitForSelector('[role="dialog"]');
+    await assertFocusTrapped(page, 10);
     await screenshots(page, 'skip');
+    await a11y('skip dialog');
     await page.keyboard.press('3');
     await failureShown(page, 'queue-empty');
     assert.match(await page.innerText('.status-bar'), /1 skipped/);
     const leases = await stack.hub.store.db.selectFrom('leases').select(['state', 'skip_reason']).where('campaign', '=', 'late').execute();
     assert.deepEqual(leases, [{ state: 'skipped', skip_reason: 'broken-item' }]);
+  });
+
+  await t.test('plain text stays plain text: line breaks, indentation and # lines as written', async () => {
+    await openCampaign(page, stack.appUrl, 'plain');
+    await page.waitForSelector('[data-phase="ready"]');
+    const shown = await page.evaluate(() => {
+      const item = document.querySelector('.work-item') as HTMLElement;
+      return { headings: item.querySelectorAll('h1, h2, h4, h5, h6').length, text: item.innerText };
+    });
+    assert.equal(shown.headings, 0, 'no heading from a # line');
+    assert.match(shown.text, /Run these two lines:\n# install the dependencies\npip install requests\n {4}pip check\n# done/);
+    await screenshots(page, 'plain-text');
+    await a11y('plain text');
+    for (const key of ['4', '5', '5', '3']) await page.keyboard.press(key);
+    await page.keyboard.press('Control+Enter');
+    await failureShown(page, 'queue-empty');
   });
 
   await t.test('after submit no string of the item is left in the page heap, not only the DOM', async () => {
@@ -335,6 +441,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await openCampaign(page, stack.appUrl, 'forged');
     assert.match(await failureShown(page, 'proof-invalid'), /No log, no key/);
     await screenshots(page, 'failure-forged-proof');
+    await a11y('forged proof');
     assert.ok(!(await page.content()).includes('SECRET-FORGED'));
   });
 
@@ -359,6 +466,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await openCampaign(page, stack.appUrl, 'suspended');
     assert.match(await failureShown(page, 'suspended'), /ANNOTATOR_SUSPENDED/);
     await screenshots(page, 'failure-suspended');
+    await a11y('suspended');
     assert.ok(!(await page.content()).includes('SECRET-SUSPENDED'));
   });
 
@@ -367,5 +475,12 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     for (const marker of ['Canberra', 'bakery', 'A is correct', 'SECRET']) assert.ok(!stored.includes(marker), marker);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(cspViolations, []);
+  });
+
+  await t.test('axe-core: no serious or critical finding on any screen', async () => {
+    await mkdir(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    await writeFile(join(REPO_ROOT, 'test-artifacts', 'axe-findings.json'), `${JSON.stringify(findings, null, 2)}\n`);
+    assert.equal(checkedScreens.length, 16, `screens checked: ${checkedScreens.join(', ')}`);
+    assert.deepEqual(describeFindings(findings.filter(isSeriousOrCritical)), []);
   });
 });

@@ -5,12 +5,18 @@ import { Worker } from 'node:worker_threads';
 import { parseInline, parseMarkdown, safeLinkUrl } from '../../src/workstation/markdown.js';
 
 test('markdown: blocks', () => {
-  const blocks = parseMarkdown('# Title\n\nSome *em* and **strong** and `code`.\n\n- one\n- two\n\n1. first\n2. second\n\n> quoted\n\n```ts\nconst x = 1;\n```\n\n---');
+  const blocks = parseMarkdown('Title\n\nSome *em* and **strong** and `code`.\n\n- one\n- two\n\n1. first\n2. second\n\n> quoted\n\n```ts\nconst x = 1;\n```\n\n---');
   assert.deepEqual(
     blocks.map((b) => b.kind),
-    ['heading', 'paragraph', 'list', 'list', 'quote', 'code', 'rule'],
+    ['paragraph', 'paragraph', 'list', 'list', 'quote', 'code', 'rule'],
   );
   assert.deepEqual(blocks[5], { kind: 'code', lang: 'ts', text: 'const x = 1;' });
+});
+
+test('markdown: plain text stays plain text: a # line is text, line breaks and indentation are kept', () => {
+  const code = 'def total(xs):\n    # add them up\n    return sum(xs)\n# done';
+  assert.deepEqual(parseMarkdown(code), [{ kind: 'paragraph', children: [{ kind: 'text', text: code }] }]);
+  assert.deepEqual(parseMarkdown('# Not a heading\nnext line'), [{ kind: 'paragraph', children: [{ kind: 'text', text: '# Not a heading\nnext line' }] }]);
 });
 
 test('markdown: raw HTML stays text', () => {

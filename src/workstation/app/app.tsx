@@ -15,6 +15,7 @@ import { loadCampaigns, type Campaign, type Workbench } from '../task-loop.js';
 import { servedBundleHash } from './bundle-hash.js';
 import { loadOrCreateDevice } from './device-store.js';
 import { FailureCard, KeptText } from './failure-view.js';
+import { useFocusOnChange } from './focus.js';
 import { loadSession, storeSession } from './session-store.js';
 import { TaskScreen, type Progress } from './task-screen.js';
 import { useKeys } from './use-keys.js';
@@ -24,7 +25,7 @@ const TASK_NAMES: Record<string, string> = { pairwise: 'Pairwise preference', ra
 type Screen =
   | { kind: 'starting' }
   | { kind: 'broken'; message: string }
-  | { kind: 'sign-in'; error?: WorkstationError; typed?: string }
+  | { kind: 'sign-in'; error?: WorkstationError; typed?: string; refused?: boolean }
   | { kind: 'campaigns'; bench: Workbench; session: Session; campaigns: Campaign[]; refused: string[] }
   | { kind: 'work'; bench: Workbench; session: Session; campaign: Campaign }
   | { kind: 'stopped'; error: WorkstationError; typed?: string };
@@ -90,7 +91,8 @@ export function App() {
       storeSession(session);
       await enter(config, session);
     } catch (err) {
-      if (err instanceof WorkstationError) setScreen({ kind: 'sign-in', error: err });
+      // At sign-in, "signed out" means the hub refused the username and password.
+      if (err instanceof WorkstationError) setScreen({ kind: 'sign-in', error: err, refused: err.kind === 'signed-out' });
       else stop(err);
     }
   }
@@ -154,13 +156,13 @@ export function App() {
         {screen.kind === 'starting' && <p class="progress-note">Starting…</p>}
         {screen.kind === 'broken' && (
           <section class="failure" role="alert">
-            <h2>The workstation could not start</h2>
+            <h1>The workstation could not start</h1>
             <p>{screen.message}</p>
           </section>
         )}
-        {screen.kind === 'sign-in' && <SignIn error={screen.error} typed={screen.typed} onSubmit={signIn} />}
+        {screen.kind === 'sign-in' && <SignIn error={screen.error} refused={screen.refused === true} typed={screen.typed} onSubmit={signIn} />}
         {screen.kind === 'stopped' && (
-          <FailureCard error={screen.error}>
+          <FailureCard error={screen.error} level={1}>
             <KeptText typed={screen.typed} />
             <button type="button" onClick={() => void signOut()}>
               Sign out
@@ -174,7 +176,7 @@ export function App() {
   );
 }
 
-function SignIn({ error, typed, onSubmit }: { error: WorkstationError | undefined; typed: string | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
+function SignIn({ error, refused, typed, onSubmit }: { error: WorkstationError | undefined; refused: boolean; typed: string | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -182,7 +184,8 @@ function SignIn({ error, typed, onSubmit }: { error: WorkstationError | undefine
     <section class="card narrow">
       <h1>Sign in</h1>
       <p class="lede">Items open here one at a time, only after the lab's key release is on its public log.</p>
-      {error && (
+      {error && refused && <FailureCard error={error} title="Wrong username or password" />}
+      {error && !refused && (
         <FailureCard error={error}>
           <KeptText typed={typed} />
         </FailureCard>
@@ -216,10 +219,16 @@ function SignIn({ error, typed, onSubmit }: { error: WorkstationError | undefine
   }
 }
 
+/** A Unix time as an ISO 8601 date (UTC), the same for every reader whatever the browser's locale. */
+const isoDate = (unix: number): string => new Date(unix * 1000).toISOString().slice(0, 10);
+
 function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campaigns: Campaign[]; refused: string[]; bundle: string | undefined; device: DeviceKeys; onChoose: (c: Campaign) => void }) {
+  const heading = useFocusOnChange<HTMLHeadingElement>(null);
   return (
     <section class="card">
-      <h1>Campaigns</h1>
+      <h1 tabIndex={-1} ref={heading}>
+        Campaigns
+      </h1>
       <p class="lede">
         This browser's device key is <code class="device-id">{device.id}</code>. The lab must approve it before the first item opens.
       </p>
@@ -234,7 +243,7 @@ function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campai
                 <kbd>{i + 1}</kbd>
                 <span class="campaign-title">{m.title}</span>
                 <span class="campaign-meta">
-                  {TASK_NAMES[m.task]} · {m.lab} · closes {new Date(m.closes * 1000).toLocaleDateString()}
+                  {TASK_NAMES[m.task]} · {m.lab} · closes <time dateTime={new Date(m.closes * 1000).toISOString()}>{isoDate(m.closes)}</time>
                 </span>
                 {!ok && <span class="campaign-warning">This campaign names another workstation build ({m.workstation.slice(0, 8)}…); ask the lab.</span>}
               </button>

@@ -25,15 +25,20 @@ export function KeptText({ typed }: { typed: string | undefined }) {
   return (
     <div class="kept">
       <p>What you typed is kept here; copy it if you need it:</p>
-      <textarea readOnly rows={4} value={typed} data-kept />
+      <textarea readOnly rows={4} value={typed} data-kept aria-label="What you typed" />
     </div>
   );
 }
 
-export function FailureCard({ error, children }: { error: WorkstationError; children?: ComponentChildren }) {
+/**
+ * `title` replaces the kind's title where the screen knows better (a refused sign-in is not a
+ * sign-out); `level` 1 when the failure is the whole screen, so the page still has its h1.
+ */
+export function FailureCard({ error, title, level = 2, children }: { error: WorkstationError; title?: string; level?: 1 | 2; children?: ComponentChildren }) {
+  const Heading = level === 1 ? 'h1' : 'h2';
   return (
     <section class={`failure failure-${error.kind}`} role="alert" data-failure={error.kind}>
-      <h2>{TITLES[error.kind]}</h2>
+      <Heading>{title ?? TITLES[error.kind]}</Heading>
       <p>{error.message}</p>
       {children !== undefined && <div class="actions">{children}</div>}
     </section>

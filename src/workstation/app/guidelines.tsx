@@ -1,4 +1,5 @@
 import type { TaskView } from '../item-content.js';
+import { useDialogFocus } from './focus.js';
 import type { TaskKit } from './tasks/task-kit.js';
 
 const COMMON_SHORTCUTS: [string, string][] = [
@@ -10,10 +11,11 @@ const COMMON_SHORTCUTS: [string, string][] = [
 ];
 
 export function Guidelines({ kit, title, onClose }: { kit: TaskKit<TaskView, unknown>; title: string; onClose: () => void }) {
+  const ref = useDialogFocus<HTMLDivElement>();
   return (
-    <div class="guidelines" role="dialog" aria-label="Guidelines">
+    <div class="guidelines" role="dialog" aria-modal="true" aria-labelledby="guidelines-title" ref={ref} tabIndex={-1}>
       <header>
-        <h2>Guidelines</h2>
+        <h2 id="guidelines-title">Guidelines</h2>
         <button type="button" class="quiet" onClick={onClose}>
           Close <kbd>Esc</kbd>
         </button>

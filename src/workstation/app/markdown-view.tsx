@@ -4,6 +4,8 @@
  * escapes text children, and nothing here uses dangerouslySetInnerHTML. A
  * link is shown as its text followed by its URL in full; only http(s) URLs
  * become clickable, opening in a new tab with no referrer and no opener.
+ * Paragraphs keep the line breaks and indentation of the text
+ * (`white-space: pre-wrap` in styles.css).
  */
 import type { ComponentChildren } from 'preact';
 import { parseMarkdown, safeLinkUrl, type Block, type Inline } from '../markdown.js';
@@ -39,11 +41,6 @@ function block(b: Block, i: number): ComponentChildren {
   switch (b.kind) {
     case 'paragraph':
       return <p key={i}>{inlines(b.children)}</p>;
-    case 'heading': {
-      // Headings inside a message are shown smaller than the page's own.
-      const Tag = (b.level <= 2 ? 'h4' : b.level <= 4 ? 'h5' : 'h6') as 'h4';
-      return <Tag key={i} class="md-heading">{inlines(b.children)}</Tag>;
-    }
     case 'code':
       return (
         <pre key={i} class="md-code" data-lang={b.lang || undefined}>

@@ -9,6 +9,7 @@ import { SKIP_REASONS, type LeaseGrant, type SkipReason } from '../hub-client.js
 import { openLease, renewLease, skipLease, submitLabel, takeLease, type Campaign, type OpenedItem, type Workbench } from '../task-loop.js';
 import { dropDraft, draftFor, saveDraft } from './drafts.js';
 import { FailureCard, KeptText } from './failure-view.js';
+import { useDialogFocus, useFocusOnChange } from './focus.js';
 import { Guidelines } from './guidelines.js';
 import { TASK_KITS } from './task-kits.js';
 import { useKeys } from './use-keys.js';
@@ -53,6 +54,11 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
   const lastActivity = useRef(Date.now());
   const renewing = useRef(false);
   const kit = TASK_KITS[campaign.manifest.body.task];
+  // Focus goes to the screen's heading for each new item and each new kind of failure (not on every poll).
+  const focusKey = useRef('start');
+  if (phase.kind === 'ready') focusKey.current = `ready:${phase.item.grant.assignment.body.lease}`;
+  else if (phase.kind === 'failed') focusKey.current = `failed:${phase.error.kind}`;
+  const heading = useFocusOnChange<HTMLHeadingElement>(focusKey.current);
 
   /**
    * Shows a failure in place of the item. `ended` is given when the failure
@@ -215,6 +221,10 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
   const left = item ? item.expires - bench.now() : 0;
   return (
     <div class="task-screen" data-phase={phase.kind}>
+      <h1 class="task-heading" tabIndex={-1} ref={heading}>
+        {campaign.manifest.body.title}
+        {item && <span class="task-heading-item"> · item {item.grant.assignment.body.item}</span>}
+      </h1>
       <div class="status-bar" aria-label="Status">
         <span class="status-item">
           <strong>{progress.submitted}</strong> submitted · <strong>{progress.skipped}</strong> skipped
@@ -280,26 +290,31 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
         </div>
       )}
 
-      {skipOpen && (
-        <div class="overlay" role="dialog" aria-modal="true" aria-label="Skip this item">
-          <div class="dialog">
-            <h2>Why skip this item?</h2>
-            <ol class="choices">
-              {SKIP_REASONS.map((r, i) => (
-                <li>
-                  <button type="button" onClick={() => void skip(r)}>
-                    <kbd>{i + 1}</kbd> {SKIP_NAMES[r]}
-                  </button>
-                </li>
-              ))}
-            </ol>
-            <button type="button" class="quiet" onClick={() => setSkipOpen(false)}>
-              Cancel <kbd>Esc</kbd>
-            </button>
-          </div>
-        </div>
-      )}
+      {skipOpen && <SkipDialog onSkip={(r) => void skip(r)} onCancel={() => setSkipOpen(false)} />}
       {guidelinesOpen && <Guidelines kit={kit} title={campaign.manifest.body.title} onClose={() => setGuidelinesOpen(false)} />}
+    </div>
+  );
+}
+
+function SkipDialog({ onSkip, onCancel }: { onSkip: (r: SkipReason) => void; onCancel: () => void }) {
+  const ref = useDialogFocus<HTMLDivElement>();
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="skip-title" ref={ref} tabIndex={-1}>
+      <div class="dialog">
+        <h2 id="skip-title">Why skip this item?</h2>
+        <ol class="choices">
+          {SKIP_REASONS.map((r, i) => (
+            <li>
+              <button type="button" onClick={() => onSkip(r)}>
+                <kbd>{i + 1}</kbd> {SKIP_NAMES[r]}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <button type="button" class="quiet" onClick={onCancel}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+      </div>
     </div>
   );
 }

@@ -15,10 +15,11 @@ export function pairwiseItem(prompt: string, a: string, b: string) {
   };
 }
 
-export function rankingItem(prompt: string, responses: string[]) {
+/** A tree whose prompt has `responses` as sibling replies; `followUp` is a turn under the first reply (not ranked). */
+export function rankingItem(prompt: string, responses: string[], followUp?: string) {
   return {
     variant: 'oasst',
-    messages: [msg('m0', null, 'user', prompt), ...responses.map((r, i) => msg(`r${i}`, 'm0', 'assistant', r))],
+    messages: [msg('m0', null, 'user', prompt), ...responses.map((r, i) => msg(`r${i}`, 'm0', 'assistant', r)), ...(followUp === undefined ? [] : [msg('f0', 'r0', 'user', followUp)])],
     branches: [],
     layout: { kind: 'implicit' },
     metadata: {},

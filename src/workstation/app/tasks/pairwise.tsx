@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { Transcript } from '../transcript.js';
 import type { TaskKit, ViewOf } from './task-kit.js';
 
@@ -9,11 +10,11 @@ export interface PairwiseDraft {
 
 const SCALE: [number, string][] = [
   [-3, 'A much better'],
-  [-2, 'A better'],
+  [-2, 'A clearly better'],
   [-1, 'A slightly better'],
   [0, 'Tie'],
   [1, 'B slightly better'],
-  [2, 'B better'],
+  [2, 'B clearly better'],
   [3, 'B much better'],
 ];
 
@@ -57,15 +58,15 @@ export const pairwise: TaskKit<ViewOf<'pairwise'>, PairwiseDraft> = {
         </section>
         <div class="pair">
           <section class="response" aria-label="Response A">
-            <h3 class="response-title">
+            <h2 class="response-title">
               <span class="badge">A</span> Response A
-            </h3>
+            </h2>
             <Transcript turns={view.a.turns} offset={view.prompt.length} />
           </section>
           <section class="response" aria-label="Response B">
-            <h3 class="response-title">
+            <h2 class="response-title">
               <span class="badge">B</span> Response B
-            </h3>
+            </h2>
             <Transcript turns={view.b.turns} offset={view.prompt.length + view.a.turns.length} />
           </section>
         </div>
@@ -73,21 +74,33 @@ export const pairwise: TaskKit<ViewOf<'pairwise'>, PairwiseDraft> = {
     );
   },
   Answer({ draft, setDraft }) {
+    const group = useRef<HTMLDivElement>(null);
+    // A radio group is one tab stop: the chosen step (or the tie before a choice); arrow keys move the
+    // choice (task-screen's key handler) and focus follows it when focus is in the group.
+    useLayoutEffect(() => {
+      if (group.current?.contains(document.activeElement)) group.current.querySelector<HTMLElement>('[aria-checked="true"]')?.focus();
+    }, [draft.strength]);
+    const focusable = draft.strength ?? 0;
     return (
       <>
         <fieldset class="scale">
           <legend>Preference</legend>
-          <div class="scale-row" role="radiogroup" aria-label="Preference, from A much better to B much better">
+          <div class="scale-row" role="radiogroup" aria-label="Preference, from A much better to B much better" ref={group}>
             {SCALE.map(([value, name]) => (
               <button
                 type="button"
                 role="radio"
                 aria-checked={draft.strength === value}
+                aria-label={name}
+                tabIndex={value === focusable ? 0 : -1}
                 class={`scale-step${draft.strength === value ? ' selected' : ''}${value === 0 ? ' tie' : ''}`}
                 title={name}
+                data-strength={value}
                 onClick={() => setDraft({ ...draft, strength: value })}
               >
-                <span class="scale-value">{value === 0 ? '=' : value < 0 ? `A${'+'.repeat(-value)}` : `B${'+'.repeat(value)}`}</span>
+                <span class="scale-value" aria-hidden="true">
+                  {value === 0 ? '=' : value < 0 ? `A${'+'.repeat(-value)}` : `B${'+'.repeat(value)}`}
+                </span>
               </button>
             ))}
           </div>

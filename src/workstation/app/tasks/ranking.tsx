@@ -22,8 +22,16 @@ function move(draft: RankingDraft, from: number, to: number): RankingDraft {
   return { ...draft, order, selected: to, confirmed: true };
 }
 
+/**
+ * What is ranked is each reply itself: a tree's reply can have follow-up turns
+ * under it, which were not written by the model being judged and would blur
+ * what is compared (issue 16), so only the first turn of a candidate is shown,
+ * after the conversation before it (the prompt).
+ */
+const rankedTurns = (c: ViewOf<'ranking'>['candidates'][number]) => c.turns.slice(0, 1);
+
 function preview(view: ViewOf<'ranking'>, i: number): string {
-  const text = view.candidates[i]!.turns.map((t) => t.text).join(' ').replace(/\s+/g, ' ').trim();
+  const text = rankedTurns(view.candidates[i]!).map((t) => t.text).join(' ').replace(/\s+/g, ' ').trim();
   return text.length > 90 ? `${text.slice(0, 90)}…` : text;
 }
 
@@ -64,10 +72,10 @@ export const ranking: TaskKit<ViewOf<'ranking'>, RankingDraft> = {
         <div class="candidates">
           {view.candidates.map((c, i) => (
             <section class="response" aria-label={`Response ${letter(i)}`}>
-              <h3 class="response-title">
+              <h2 class="response-title">
                 <span class="badge">{letter(i)}</span> Response {letter(i)}
-              </h3>
-              <Transcript turns={c.turns} />
+              </h2>
+              <Transcript turns={rankedTurns(c)} />
             </section>
           ))}
         </div>
