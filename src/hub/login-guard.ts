@@ -36,15 +36,12 @@ export interface LoginLimits {
   perUserSource: RateLimit;
   /** Failed attempts per username from all sources. */
   perUser: RateLimit;
-  /** Attempts of one source being checked at once. */
-  inFlightPerSource: number;
 }
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perSource: { perSecond: 0.2, burst: 10 },
   perUserSource: { perSecond: 1 / 60, burst: 5 },
   perUser: { perSecond: 1 / 30, burst: 30 },
-  inFlightPerSource: 2,
 };
 
 /** How long a failed attempt marks its source as suspect (lower hashing priority, no clean pass for that username). */
@@ -72,13 +69,12 @@ export class LoginGuard {
   private readonly sources: RateLimiter;
   private readonly pairs: RateLimiter;
   private readonly users: RateLimiter;
-  private readonly inFlight = new Map<string, number>();
   /** When each (username, source) pair and each source last failed. */
   private readonly pairFailures = new Map<string, number>();
   private readonly sourceFailures = new Map<string, number>();
 
   constructor(
-    private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
     readonly queue: PasswordQueue = new PasswordQueue(),
     private readonly now: () => number = () => performance.now() / 1000,
   ) {
@@ -100,8 +96,6 @@ export class LoginGuard {
   async attempt(address: string, username: string, verify: () => Promise<boolean>): Promise<boolean> {
     const source = sourceKey(address);
     const pair = `${username}\n${source}`;
-    const running = this.inFlight.get(source) ?? 0;
-    if (running >= this.limits.inFlightPerSource) refuse('RATE_LIMITED', 'a login from your address is already being checked; wait for it', 1);
     if (!this.pairs.take(pair)) refuse('RATE_LIMITED', 'too many failed logins for this username from your address; wait and retry', this.pairs.retryAfter(pair));
     const chargedUser = this.users.take(username);
     if (!chargedUser && this.failedRecently(this.pairFailures, pair)) {
@@ -109,7 +103,6 @@ export class LoginGuard {
       refuse('RATE_LIMITED', 'too many failed logins for this username; wait and retry', this.users.retryAfter(username));
     }
     const priority: HashPriority = this.failedRecently(this.sourceFailures, source) ? 'suspect' : 'clean';
-    this.inFlight.set(source, running + 1);
     let verdict: boolean;
     try {
       verdict = await this.queue.run(priority, verify);
@@ -118,10 +111,6 @@ export class LoginGuard {
       this.pairs.refund(pair);
       if (chargedUser) this.users.refund(username);
       throw err;
-    } finally {
-      const left = (this.inFlight.get(source) ?? 1) - 1;
-      if (left === 0) this.inFlight.delete(source);
-      else this.inFlight.set(source, left);
     }
     if (verdict) {
       this.pairs.refund(pair);
