@@ -20,7 +20,7 @@ import { MAX_ENTRY_BYTES } from './tile-data.js';
 
 export const ACCESS_RECORD_VERSION = 1;
 
-/** `skip`: the device proved a release ended without a label (SPEC §7.3, release-ended notice). */
+/** `skip`: the device proved a release ended without a label (SPEC §7.4, release-ended notice). */
 export const ACCESS_RECORD_KINDS = ['enroll', 'release', 'deny', 'submit', 'skip', 'suspend', 'shred', 'policy', 'alert'] as const;
 
 // Canonical base64url (docs/SPEC.md §1.1): 43 characters whose unused low bits are zero, and 86.
