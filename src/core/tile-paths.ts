@@ -84,6 +84,8 @@ export function parseIndexPartial(text: string): { index: bigint; partial: numbe
   }
   const groups = body.split('/');
   if (groups.length > MAX_GROUPS) fail('BAD_FORMAT', `tile path: index "${body}" has more than ${MAX_GROUPS} groups`);
+  // One path per tile: a leading "x000" group would name the same index as the path without it.
+  if (groups.length > 1 && groups[0] === 'x000') fail('BAD_FORMAT', `tile path: index "${body}" has a leading zero group`);
   let index = 0n;
   groups.forEach((g, i) => {
     const last = i === groups.length - 1;

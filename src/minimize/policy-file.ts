@@ -28,7 +28,14 @@ export function parsePolicy(text: string, fileName: string): Policy {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) refuse('BAD_FORMAT', `${fileName}:${lines.linePos(first.pos[0]).line}: not valid YAML/JSON (${first.code})`);
-  const result = policySchema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    // toJS throws on an alias to no anchor and on alias expansion past maxAliasCount (a "billion laughs" file).
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return refuse('BAD_FORMAT', `${fileName}: not valid YAML/JSON (an alias names no anchor, or aliases expand too far)`);
+  }
+  const result = policySchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';

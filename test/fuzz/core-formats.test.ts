@@ -1,0 +1,5 @@
+/** Fuzz smoke (test/fuzz/targets.ts): JSON, sealed items, lab sections, assignments, release requests and grants, labels, manifests, receipts. */
+import { smoke } from './support.js';
+import { fuzzTargets } from './targets.js';
+
+smoke(fuzzTargets(), (name) => /^(json|sealed item|lab section|assignment|release|sealed label|campaign manifest|deletion receipt|utf-8)/.test(name));
