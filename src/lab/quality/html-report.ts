@@ -83,6 +83,7 @@ svg text { font: 12px system-ui, sans-serif; fill: #1b1b1b; } .note { color: #44
 
 export function qualityHtml(r: QualityReport, generatedAt: Date): string {
   const flagged = new Set(r.outliers.map((o) => o.annotator));
+  const ranked = r.task === 'ranking';
   const agreementBars = r.annotators
     .filter((a) => a.agreementWithOthers.rate !== null)
     .map((a) => ({ label: a.annotator, value: a.agreementWithOthers.rate!, text: pct(a.agreementWithOthers), flagged: flagged.has(a.annotator) }));
@@ -96,7 +97,7 @@ export function qualityHtml(r: QualityReport, generatedAt: Date): string {
 <h2>Agreement</h2>
 <table><thead><tr><th>statistic</th><th>on</th><th>value</th><th>reading</th><th>over</th></tr></thead><tbody>
 ${r.alpha.map(alphaRow)}
-${r.fleiss === null ? '' : html`<tr><td>Fleiss' κ</td><td>${r.fleiss.on}: ${r.fleiss.categories.join(', ')}</td><td class="n">${num(r.fleiss.kappa)}</td><td>${strength(r.fleiss.kappa)}</td><td class="n">${r.fleiss.subjects} items × ${r.fleiss.raters} annotators</td></tr>`}
+${r.fleiss === null ? '' : html`<tr><td>Fleiss' κ</td><td>${r.fleiss.on}</td><td class="n">${num(r.fleiss.kappa)}</td><td>${strength(r.fleiss.kappa)}</td><td class="n">${r.fleiss.subjects} items × ${r.fleiss.raters} annotators</td></tr>`}
 ${r.kendall === null ? '' : html`<tr><td>Kendall's W (mean)</td><td>rankings of the same replies</td><td class="n">${num(r.kendall.meanW)}</td><td>${strength(r.kendall.meanW)}</td><td class="n">${r.kendall.items} items</td></tr>`}
 ${r.gold === null ? '' : html`<tr><td>accuracy on gold items</td><td>the lab's known answers</td><td class="n">${pct(r.gold)}</td><td></td><td class="n">${r.gold.items} gold items</td></tr>`}
 ${r.source === null ? '' : html`<tr><td>agreement with the source dataset</td><td>the source's own preference</td><td class="n">${pct(r.source)}</td><td></td><td class="n">${r.source.ties} ties</td></tr>`}
@@ -112,8 +113,8 @@ ${barChart('agreement-chart', 'Share of answers equal to the majority of the oth
 ${histogram(r)}
 ${barChart('speed-chart', 'Median seconds per item, per annotator', speedBars, Math.max(1, ...speedBars.map((b) => b.value)))}
 <h2>Per annotator</h2>
-<table><thead><tr><th>annotator</th><th>labels</th><th>review</th><th>agrees with others</th><th>τ vs others</th><th>gold</th><th>source</th><th>median s</th></tr></thead><tbody>
-${r.annotators.map((a) => html`<tr><td class="${flagged.has(a.annotator) ? 'flag' : ''}">${a.annotator}</td><td class="n">${a.labels}</td><td class="n">${a.reviewLabels}</td><td class="n">${pct(a.agreementWithOthers)}</td><td class="n">${num(a.tau)}</td><td class="n">${pct(a.gold)}</td><td class="n">${pct(a.source)}</td><td class="n">${fmt(a.secondsMedian)}</td></tr>`)}
+<table><thead><tr><th>annotator</th><th>labels</th><th>review</th><th>agrees with others</th>${ranked ? html`<th>τ vs others</th>` : ''}<th>gold</th><th>source</th><th>median s</th></tr></thead><tbody>
+${r.annotators.map((a) => html`<tr><td class="${flagged.has(a.annotator) ? 'flag' : ''}">${a.annotator}</td><td class="n">${a.labels}</td><td class="n">${a.reviewLabels}</td><td class="n">${pct(a.agreementWithOthers)}</td>${ranked ? html`<td class="n">${num(a.tau)}</td>` : ''}<td class="n">${pct(a.gold)}</td><td class="n">${pct(a.source)}</td><td class="n">${fmt(a.secondsMedian)}</td></tr>`)}
 </tbody></table>
 </main></body></html>
 `;
