@@ -122,6 +122,7 @@ export function defineAuthorizationMatrix(kind: DbKind, available: () => Promise
         { name: 'GET lab-section', method: 'GET', path: '/v1/labs/acme-lab/campaigns/mx/items/m-1/lab-section' },
         { name: 'GET devices', method: 'GET', path: '/v1/labs/acme-lab/devices' },
         { name: 'PUT device', method: 'PUT', path: `/v1/labs/acme-lab/devices/${device}`, body: async () => ({ state: 'suspended' }) },
+        { name: 'PUT annotator', method: 'PUT', path: `/v1/labs/acme-lab/annotators/${owner.id}`, body: async () => ({ state: 'suspended' }) },
         { name: 'GET submissions', method: 'GET', path: '/v1/labs/acme-lab/campaigns/mx/submissions' },
       ];
       for (const e of labEndpoints) {
@@ -135,6 +136,8 @@ export function defineAuthorizationMatrix(kind: DbKind, available: () => Promise
       }
       const state = await h.labRequest(acme, 'GET', '/v1/labs/acme-lab/devices');
       assert.ok(state.json.devices.every((d: { state: string }) => d.state === 'approved'), 'no refused request changed a device');
+      const standing = await h.ctx.store.db.selectFrom('roster').select('suspended_at').where('lab', '=', 'acme-lab').where('annotator', '=', owner.id).executeTakeFirstOrThrow();
+      assert.equal(standing.suspended_at, null, 'no refused request suspended an annotator');
       const items = await h.labRequest(acme, 'POST', '/v1/labs/acme-lab/campaigns/mx/items/missing', { items: [{ item: 'm-9', digest: held.body.digest }] });
       assert.deepEqual(items.json.missing, ['m-9'], 'no refused upload stored anything');
     });
