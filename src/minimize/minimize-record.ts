@@ -4,6 +4,7 @@
  * source format. The outcome says whether the record is emitted, dropped, quarantined or failed.
  */
 import type { Conversation, Message } from './conversation.js';
+import { AMBIGUOUS_GIVEN_NAMES, FIRST_NAMES, SURNAMES } from './detectors/name-lists.js';
 import { linkedNameDetector } from './detectors/person-name.js';
 import type { ActiveDetector } from './detectors/registry.js';
 import type { RecordFormat } from './formats/record-format.js';
@@ -77,6 +78,18 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
   };
 }
 
+/**
+ * The lexicon names in an e-mail address's local part ("maria.kowalczyk@…" → "Maria",
+ * "Kowalczyk"): the same person named elsewhere in the record is replaced too.
+ */
+function namesInMailbox(address: string): string[] {
+  const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();
+  return local
+    .split(/[._+-]|\d+/)
+    .filter((t) => t.length >= 3 && ((FIRST_NAMES.has(t) && !AMBIGUOUS_GIVEN_NAMES.has(t)) || SURNAMES.has(t)))
+    .map((t) => t[0]!.toUpperCase() + t.slice(1));
+}
+
 const ALLOW_FILTERS = new WeakMap<Policy, ReturnType<typeof allowFilter>>();
 
 function allowOf(policy: Policy): ReturnType<typeof allowFilter> {
@@ -100,7 +113,10 @@ function linkedNames(found: readonly ActedFinding[][], texts: readonly string[],
   if (person === undefined) return undefined;
   const names = new Set<string>();
   found.forEach((findings, i) => {
-    for (const f of findings) if (f.entity === 'person') names.add(texts[i]!.slice(f.start, f.end));
+    for (const f of findings) {
+      if (f.entity === 'person') names.add(texts[i]!.slice(f.start, f.end));
+      else if (f.entity === 'email') for (const name of namesInMailbox(texts[i]!.slice(f.start, f.end))) names.add(name);
+    }
   });
   const detector = linkedNameDetector([...names]);
   return detector === undefined ? undefined : { detector, action: person.action };

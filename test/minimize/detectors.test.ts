@@ -15,9 +15,10 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
   phone: {
     positive: [['call me on +44 20 7946 0958 please', '+44 20 7946 0958'], ['my number is (212) 555-1234', '(212) 555-1234'], ['Tel: 0490 75 40 81', '0490 75 40 81'],
       ['Desk: +447700 921 916', '+447700 921 916'], ['Phone: 0378 3549890', '0378 3549890'], ['Mobile: 723 813 266', '723 813 266'],
-      ['Fax: +41 (0)62 585 51 90', '+41 (0)62 585 51 90'], ['085 175 7641-Office', '085 175 7641'], ['text +14155550123 now', '+14155550123'], ['Desk: 5403926876', '5403926876']],
+      ['Fax: +41 (0)62 585 51 90', '+41 (0)62 585 51 90'], ['085 175 7641-Office', '085 175 7641'], ['text +14155550123 now', '+14155550123'], ['Desk: 5403926876', '5403926876'],
+      ['you can reach me at 4155550142 tomorrow', '4155550142']],
     negative: ['When: 2000-04-16 11:34:35', 'delivered to 975 3968 Bay Street', 'my driver\'s license number is 2270-66-1551', 'released 2021-03-04', 'from 1990-2000', 'version 1.2.3', 'pi is 3.14159265', 'id 550e8400-e29b-41d4-a716-446655440000', 'server 10.20.30.40',
-      'it cost 723 813 266 dollars', 'order 5403926876 shipped', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227', 'at 10:30:45 on 2021-03-04'],
+      'it cost 723 813 266 dollars', 'order 5403926876 shipped', 'call about order number 4155550142', 'commit 3b335d612137949d2f21fcc6c8c8164db7603227', 'at 10:30:45 on 2021-03-04'],
   },
   payment_card: {
     positive: [['card 4539 1488 0343 6467 declined', '4539 1488 0343 6467'], ['amex 378282246310005', '378282246310005']],
@@ -28,7 +29,8 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     negative: ['GB82 WEST 1234 5698 7654 33', 'ISO code AB12CDEF'],
   },
   us_ssn: {
-    positive: [['SSN 460-89-9847', '460-89-9847'], ['my social security number is 460899847', '460899847']],
+    positive: [['SSN 460-89-9847', '460-89-9847'], ['my social security number is 460899847', '460899847'], ['SSN: 460.89.9847', '460.89.9847'],
+      ['here is my soc sec, it is 460 89 9847', '460 89 9847']],
     negative: ['area 000-12-3456', 'area 666-12-3456', 'order 460899847 shipped', 'ITIN 912-70-1234'],
   },
   national_id: {
@@ -42,8 +44,9 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     negative: ['Human: hi\n\nAssistant: at 10:30', 'version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],
   },
   date_of_birth: {
-    positive: [['I was born on March 5, 1980 in Ohio', 'March 5, 1980'], ['DOB: 1980-03-05', '1980-03-05']],
-    negative: ['the meeting is on March 5, 1980', 'released 2021-03-04'],
+    positive: [['I was born on March 5, 1980 in Ohio', 'March 5, 1980'], ['DOB: 1980-03-05', '1980-03-05'], ['DOB 05-Mar-1980', '05-Mar-1980'],
+      ['date of birth: 19800305', '19800305'], ['geboren am 05.03.1980', '05.03.1980'], ['fecha de nacimiento 1980/Mar/05', '1980/Mar/05']],
+    negative: ['the meeting is on March 5, 1980', 'released 2021-03-04', 'NATO was founded on April 4, 1949', 'build 19800305'],
   },
   street_address: {
     positive: [['I live at 742 Evergreen Terrace in town', '742 Evergreen Terrace'], ['send it to Rua do Arenque 1634', 'Rua do Arenque 1634'], ['Brucker Bundesstrasse 31', 'Brucker Bundesstrasse 31'], ['meet at 62573 103 Cassidy Street today', '62573 103 Cassidy Street'],

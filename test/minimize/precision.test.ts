@@ -116,3 +116,12 @@ test('policy: allowlist, denylist and context words, each decision named by its 
   assert.ok([...o.entities.keys()].some((k) => k.startsWith('person/')));
   assert.throws(() => parsePolicy('version: 1\ntask: preference\nkeep: [conversation]\ndeny:\n  patterns: ["(unclosed"]\n', 'bad.yaml'), /bad\.yaml:5: policy field deny\.patterns\.0: not a valid regular expression/);
 });
+
+test('a name in an e-mail local part is replaced where it stands alone in the record, with the same surrogate word', () => {
+  const o = run('My address is maria.lopez@acme-mail.com', 'Lopez will call you back. Thanks.');
+  const text = chosen(o);
+  assert.ok(!text.includes('Lopez') && !text.includes('lopez'), text);
+  const mailbox = o.labOnly.pseudonyms.find((e) => e.entity === 'email')!.surrogate;
+  const surname = mailbox.split('@')[0]!.split('.')[1]!;
+  assert.ok(text.includes(`${surname[0]!.toUpperCase()}${surname.slice(1)} will call`), text);
+});

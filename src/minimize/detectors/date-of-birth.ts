@@ -8,10 +8,15 @@ const DATE = new RegExp(
     '\\b(?:0?[1-9]|[12]\\d|3[01])[-/.](?:0?[1-9]|[12]\\d|3[01])[-/.](?:19|20)?\\d\\d\\b',
     `\\b${MONTH}\\s+(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s+(?:19|20)\\d\\d\\b`,
     `\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?(?:\\s+of)?\\s+${MONTH},?\\s+(?:19|20)\\d\\d\\b`,
+    // 05-Mar-1980, 1980-Mar-05 and compact 19800305 (like every date here, only after a context word).
+    `\\b(?:0?[1-9]|[12]\\d|3[01])[-/. ]${MONTH}[-/. ](?:19|20)?\\d\\d\\b`,
+    `\\b(?:19|20)\\d\\d[-/. ]${MONTH}[-/. ](?:0?[1-9]|[12]\\d|3[01])\\b`,
+    '\\b(?:19|20)\\d\\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\b',
   ].join('|'),
   'gi',
 );
-const CONTEXT = /(?:\bborn\b|\bbirth|\bdob\b|d\.o\.b|\bb\.|birthday|\bage\b|\bnée\b)[^.\n]{0,30}$/;
+// English plus the common European labels ("geboren", "né le", "fecha de nacimiento", "data di nascita").
+const CONTEXT = /(?:\bborn\b|\bbirth|\bdob\b|d\.o\.b|\bb\.|birthday|\bage\b|\bnée?\b|geboren|geburtsdatum|naissance|nacimiento|nacid[oa]|nascita|födelse|syntymä)[^.\n]{0,40}$/;
 
 export const dateOfBirthDetector: Detector = {
   id: 'date_of_birth',

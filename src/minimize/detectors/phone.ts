@@ -15,7 +15,7 @@ const UNGROUPED = /(?<![\w+.-])\+?\d{7,15}(?![\w]|-\d|\.\d)/g;
 /** A phone label right before ("Phone: ", "Desk: ", "Mobile no. ") or right after ("-Office", " fax"). */
 const LABEL_BEFORE = /(?:phone|tel|telephone|mobile|cell|fax|desk|office|home|work|whatsapp|contact)(?:[ \t]*(?:#|no\.?|number))?[ \t]*[:.]?[ \t]*$/;
 const LABEL_AFTER = /^[-\s]*(?:office|fax|mobile|cell|home|work|desk|phone)\b/i;
-const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'IT', 'ES', 'NL', 'SE', 'FI', 'DK', 'CZ', 'HU', 'RU'];
+const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'AU', 'BR', 'IT', 'ES', 'NL', 'SE', 'FI', 'DK', 'CZ', 'HU', 'RU', 'CA', 'MX', 'JP', 'CN', 'PL', 'PT', 'IE', 'BE', 'AT', 'CH', 'NO', 'ZA', 'NZ', 'SG', 'PH'];
 const CONTEXT = /(?:call|phone|tel|mobile|cell|fax|contact|reach|number|whatsapp|text me|dial|ring|\bph|#)[^.\n]{0,25}$/;
 const NOT_PHONE = [
   /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/, // ISO date
@@ -67,9 +67,13 @@ export const phoneDetector: Detector = {
       text,
       UNGROUPED,
       (m) => {
-        const labelled = LABEL_BEFORE.test(before(text, m.index, 40)) || LABEL_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12));
-        if (!m[0].startsWith('+') && !labelled) return null;
-        return isPhone(m[0], '', labelled) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone.ungrouped' } : null;
+        const context = before(text, m.index, 40);
+        const labelled = LABEL_BEFORE.test(context) || LABEL_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12));
+        if (m[0].startsWith('+') || labelled) return isPhone(m[0], '', labelled) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone.ungrouped' } : null;
+        // Unlabelled bare digits ("reach me at 4155550142"): a calling context word and a number
+        // valid in one of the common regions; an id named just before it wins.
+        if (!CONTEXT.test(context) || OTHER_ID_CONTEXT.test(context) || m[0].length < 9) return null;
+        return REGIONS.some((region) => parsePhoneNumberFromString(m[0], region)?.isValid() === true) ? { start: m.index, end: m.index + m[0].length, ruleId: 'phone.context' } : null;
       },
       'phone',
     );

@@ -4,8 +4,8 @@
  */
 import { before, regexFindings, type Detector } from './detector.js';
 
-const CANDIDATE = /(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])/g;
-const CONTEXT = /\b(?:ssn|social security|social sec|ss#|ss no|taxpayer)/;
+const CANDIDATE = /(?<![\d-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\d-])/g;
+const CONTEXT = /\b(?:ssn|ssns|social security|social sec|soc sec|ss#|ss no|ss number|taxpayer|tin\b|ssa\b)/;
 
 export const usSsnDetector: Detector = {
   id: 'us_ssn',
@@ -17,7 +17,8 @@ export const usSsnDetector: Detector = {
       (m) => {
         const [, area = '', separator = '', group = '', serial = ''] = m;
         if (area === '000' || area === '666' || area.startsWith('9') || group === '00' || serial === '0000') return null;
-        if (separator === '' && !CONTEXT.test(before(text, m.index, 40))) return null;
+        // Undelimited or dotted nine digits are as often order or account numbers: a context word.
+        if ((separator === '' || separator === '.') && !CONTEXT.test(before(text, m.index, 60))) return null;
         return { start: m.index, end: m.index + m[0].length, ruleId: separator === '' ? 'us_ssn.context' : 'us_ssn.delimited' };
       },
       'us_ssn',
