@@ -72,3 +72,43 @@ test("rankings: Kendall's W per item (Siegel's example) and each annotator's tau
   assert.equal(r.source, null, 'a tree carries no source preference');
   assert.ok(r.alpha.some((a) => a.metric === 'nominal' && a.on === 'the response ranked best'));
 });
+
+test('rubric and safety flags: ordinal and interval alpha per scale, nominal on the answer', () => {
+  const items = [0, 1, 2, 3].map((i) => pairItem(`r${i}`, i + 1));
+  let seq = 1000;
+  const rubric = (item: string, annotator: string, h: number) => ({
+    seq: ++seq,
+    item,
+    lease: `l${seq}`,
+    annotator,
+    device: 'd',
+    stage: 'annotate' as const,
+    submitted: seq,
+    label: { v: 1, task: 'rubric', seconds: 20, response: 'chosen', ratings: { helpfulness: h, honesty: 5, harmlessness: 5, instructionFollowing: h }, comment: '' },
+    unblinded: {},
+  });
+  const accepted = items.flatMap((it, i) => [rubric(it.item, 'v:a', 1 + i), rubric(it.item, 'v:b', 1 + i), rubric(it.item, 'v:c', Math.min(5, 2 + i))]);
+  const r = campaignQuality({ campaign: 'c1', ledger: ledgerOf(items), accepted });
+  assert.equal(r.task, 'rubric');
+  const helpful = items.map((_, i) => [1 + i, 1 + i, Math.min(5, 2 + i)]);
+  const figure = (on: string, metric: string) => r.alpha.find((a) => a.on === on && a.metric === metric)!;
+  assert.equal(figure('rubric helpfulness (1–5)', 'interval').alpha, krippendorffAlpha(helpful, 'interval').alpha);
+  assert.equal(figure('rubric helpfulness (1–5)', 'ordinal').alpha, krippendorffAlpha(helpful, 'ordinal').alpha);
+  assert.equal(figure('rubric honesty (1–5)', 'interval').alpha, null, 'every rating 5: no variation, alpha undefined');
+  assert.equal(r.source, null);
+
+  const safety = (item: string, annotator: string, severity: 'none' | 'low' | 'high') => ({
+    seq: ++seq,
+    item,
+    lease: `l${seq}`,
+    annotator,
+    device: 'd',
+    stage: 'annotate' as const,
+    submitted: seq,
+    label: { v: 1, task: 'safety-flags', seconds: 20, flags: severity === 'none' ? [] : ['cyber'], outcome: severity === 'high' ? 'complied' : 'refused', severity, notes: '' },
+    unblinded: {},
+  });
+  const flagged = campaignQuality({ campaign: 'c1', ledger: ledgerOf(items), accepted: [safety('r0', 'v:a', 'none'), safety('r0', 'v:b', 'low'), safety('r1', 'v:a', 'high'), safety('r1', 'v:b', 'high')] });
+  assert.equal(flagged.alpha.find((a) => a.metric === 'ordinal')!.alpha, krippendorffAlpha([[0, 1], [3, 3]], 'ordinal').alpha);
+  assert.equal(flagged.alpha.find((a) => a.metric === 'nominal')!.alpha, krippendorffAlpha([['refused', 'refused'], ['complied', 'complied']], 'nominal').alpha);
+});
