@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { constantTimeEqual, utf8 } from '../../src/core/bytes.js';
 import { parseCheckpointBody } from '../../src/core/checkpoint.js';
-import { cosignatureVerifier, ed25519Cosigner, type Cosigner } from '../../src/core/cosignature.js';
+import { cosignatureVerifier, ed25519Cosigner, type CosignatureVerifier, type Cosigner } from '../../src/core/cosignature.js';
 import { ed25519NoteSigner, ed25519NoteVerifier, parseNote, type Ed25519NoteKey, type NoteVerifier } from '../../src/core/note.js';
 import { listenOn, type Listening } from '../../src/cli/services/listen.js';
 import { FileSystemStorage } from '../../src/log/fs-storage.js';
@@ -37,7 +37,7 @@ interface Keys {
   readonly log: Ed25519NoteKey;
   readonly logVerifier: NoteVerifier;
   readonly cosigner: Cosigner;
-  readonly witness: NoteVerifier;
+  readonly witness: CosignatureVerifier;
 }
 
 async function keys(): Promise<Keys> {
