@@ -1,69 +1,27 @@
 /**
- * `keyhole results pull` and `keyhole export`: the lab's side of a running
- * exchange, found through the data directory `keyhole demo` set up (lab.json,
- * the keystore and the gatekeeper's tables). Wiring only; the work is in
- * src/lab. Both may run while the demo serves: they read the gatekeeper's
- * tables (SQLite WAL or PostgreSQL) and talk to the hub over HTTP, signed
- * with the lab's key.
+ * `keyhole results pull` and `keyhole export`: the lab's operator, through
+ * the gatekeeper's admin API (lab config: src/cli/lab-operator.ts), while key
+ * release goes on. Wiring only; the work is in src/lab. The keys that open
+ * labels and lab sections stay in the gatekeeper.
  */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { nodePrimitives as p } from '../platform/node-primitives.js';
-import { fail } from '../core/errors.js';
-import { openGatekeeperDatabase } from '../gatekeeper/db/database.js';
-import { SecretStore } from '../gatekeeper/keystore/secrets.js';
 import { collectResults, type CollectReport } from '../lab/collect.js';
 import { EXPORT_FORMATS, exportResults, sidecarPath, type Sidecar } from '../lab/export.js';
-import { HubLabClient } from '../lab/hub-lab-client.js';
 import { labelsMissingAtHub, type MissingLabel } from '../lab/reconcile.js';
-import { readLabConfig, type LabConfig } from '../lab/lab-config.js';
-import { CampaignStore } from '../lab/lab-store.js';
-import { DataDirLayout, demoRootKey } from './demo/exchange.js';
-
-interface LabSide {
-  config: LabConfig;
-  secrets: SecretStore;
-  store: CampaignStore;
-  gatekeeperDb: Awaited<ReturnType<typeof openGatekeeperDatabase>>;
-}
-
-async function withLabSide<T>(dataDir: string, fn: (lab: LabSide) => Promise<T>): Promise<T> {
-  const dir = resolve(dataDir);
-  const config = await readLabConfig(dir);
-  if (config === undefined) fail('NOT_FOUND', `${dir} holds no exchange (no lab.json); run \`keyhole demo --data-dir ${dataDir}\` first`);
-  const root = await demoRootKey(dir, false);
-  const location = config.db ?? `sqlite:${join(dir, DataDirLayout.gatekeeperDb)}`;
-  const gatekeeperDb = await openGatekeeperDatabase(location, config.db?.startsWith('postgres') ? { pgSchema: `${config.pgSchemaPrefix ?? 'keyhole'}_gatekeeper` } : {});
-  try {
-    return await fn({ config, secrets: new SecretStore(p, gatekeeperDb.db, root), store: new CampaignStore(join(dir, DataDirLayout.lab), config.campaign), gatekeeperDb });
-  } finally {
-    await gatekeeperDb.close();
-  }
-}
-
-const now = (): number => Math.floor(Date.now() / 1000);
+import { DEFAULT_LAB_CONFIG, openLabSide, type LabSide } from './lab-operator.js';
 
 type PullReport = CollectReport & { readonly missingAtHub: readonly MissingLabel[] };
 
-/** `keyhole results pull` against an open lab side, then the reconciliation against the logged submit receipts. */
-async function pull(lab: LabSide): Promise<PullReport> {
-  const { config, secrets } = lab;
-  const started = now();
-  const labSigner = await secrets.labSigner(started);
-  const report = await collectResults({
-    p,
-    lab: config.lab,
-    vendor: config.vendor,
-    campaign: config.campaign,
-    task: config.task,
-    hub: new HubLabClient(config.hub, config.vendor, config.lab, labSigner, p),
-    gatekeeperDb: lab.gatekeeperDb.db,
-    resultKey: await secrets.resultKey(config.campaign, now()),
-    labSectionKey: await secrets.labSectionKey(now()),
-    store: lab.store,
-  });
+/** `keyhole results pull`, then the reconciliation against the logged submit receipts. */
+async function pull(lab: LabSide, campaignFlag: string | undefined): Promise<PullReport> {
+  const campaign = lab.campaign(campaignFlag);
+  const started = Math.floor(Date.now() / 1000);
+  const manifest = await lab.admin.manifest(campaign);
+  const store = lab.store(campaign);
+  const report = await collectResults({ task: manifest.body.task, admin: lab.admin, store });
   // A receipt logged before this pull began is for a label the hub already held, so the pull must have delivered it.
-  const missing = (await labelsMissingAtHub(lab.gatekeeperDb.db, config.campaign, await lab.store.results())).filter((m) => m.receiptAt < started);
+  const missing = labelsMissingAtHub(await lab.admin.receipts(campaign), await store.results()).filter((m) => m.receiptAt < started);
   return { ...report, missingAtHub: missing };
 }
 
@@ -94,27 +52,36 @@ export function registerLabCommands(program: Command): void {
   const results = program.command('results').description("The lab's collected labels");
   results
     .command('pull')
-    .description("Fetch new submissions from the hub; verify each label's signature and binding, decrypt, un-blind; report refused labels with the reason")
-    .option('--data-dir <dir>', 'the exchange state directory', '.keyhole')
+    .description("Fetch new submissions through the gatekeeper (which verifies and opens them); check them against the ingest ledger, un-blind, store; reconcile with the logged submit receipts")
+    .option('--config <file>', 'lab config (gatekeeper admin API, operator key, state directory)', DEFAULT_LAB_CONFIG)
+    .option('--campaign <id>', 'campaign (default: the config\'s)')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { dataDir: string; json?: boolean }) => {
-      const report = await withLabSide(o.dataDir, pull);
+    .action(async (o: { config: string; campaign?: string; json?: boolean }) => {
+      const report = await pull(await openLabSide(o.config), o.campaign);
       console.log(o.json ? JSON.stringify(report) : formatCollectReport(report));
       if (report.missingAtHub.length > 0) process.exitCode = 1;
     });
 
   program
     .command('export')
-    .description('Training-ready JSONL from the collected labels, plus a sidecar (annotator pseudonyms, time on task, agreement)')
+    .description('Training-ready data from the collected labels, plus a sidecar (every label, annotator pseudonyms, time on task, agreement)')
     .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
-    .option('--data-dir <dir>', 'the exchange state directory', '.keyhole')
-    .option('--out <file>', 'output JSONL (default: <data-dir>/export.<format>.jsonl); the sidecar is <file>.sidecar.json')
+    .option('--config <file>', 'lab config (gatekeeper admin API, operator key, state directory)', DEFAULT_LAB_CONFIG)
+    .option('--campaign <id>', 'campaign (default: the config\'s)')
+    .option('--out <file>', 'output JSONL, or folder for hf (default: export.<campaign>.<format>[.jsonl] in the state directory)')
     .option('--reidentify', 'put the original personal data back in place of surrogates (the lab only; the output is then sensitive)')
-    .action(async (o: { format: string; dataDir: string; out?: string; reidentify?: boolean }) => {
-      const out = resolve(o.out ?? join(o.dataDir, `export.${o.format}.jsonl`));
-      const sidecar = await withLabSide(o.dataDir, async (lab) =>
-        exportResults({ p, store: lab.store, format: o.format, out, reidentify: o.reidentify === true, labSectionKey: await lab.secrets.labSectionKey(now()) }),
-      );
+    .action(async (o: { format: string; config: string; campaign?: string; out?: string; reidentify?: boolean }) => {
+      const lab = await openLabSide(o.config);
+      const campaign = lab.campaign(o.campaign);
+      const store = lab.store(campaign);
+      const out = resolve(o.out ?? join(store.dir, `export.${o.format}${o.format === 'hf' ? '' : '.jsonl'}`));
+      const sidecar = await exportResults({
+        store,
+        format: o.format,
+        out,
+        reidentify: o.reidentify === true,
+        openLabSection: async (digest, section) => (await lab.admin.labSections(campaign, [{ digest, section }]))[0]!,
+      });
       console.log(formatExport(out, sidecar));
     });
 }

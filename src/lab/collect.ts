@@ -1,15 +1,13 @@
 /**
- * Collect, `keyhole results pull` (DESIGN §3 step 5): fetch the campaign's
- * submissions from the hub after the stored cursor and, for each one, trust
- * nothing the hub says:
+ * Collect, `keyhole results pull` (DESIGN §3 step 5): the campaign's
+ * submissions after the stored cursor, trusting nothing the hub says. The
+ * gatekeeper, which holds the keys, pulls them from the hub and checks the
+ * device (enrolled there, for this vendor and annotator), the signature, the
+ * HPKE opening under the campaign's result key and every binding field
+ * (src/gatekeeper/admin/results.ts). Here, on the lab's side:
  *
- * - the device must be enrolled at the lab's own gatekeeper (its public keys
- *   come from there, not from the hub), for this vendor and this annotator;
- * - the device's signature over the sealed label must verify, and the label
- *   must open under the campaign's result key (HPKE info binds it to lab,
- *   campaign, item, digest, lease, annotator and device);
- * - every binding field must match the submission and the lab's own ledger
- *   (the item was ingested for this campaign, with this digest);
+ * - the item must be in this lab's own ledger for the campaign, with the
+ *   label's digest;
  * - the plaintext must parse as a label of the campaign's task whose response
  *   names exist in the item.
  *
@@ -17,32 +15,18 @@
  * the results. Accepted labels are un-blinded with the item's lab-only
  * section (the A/B mapping) and stored lab-side. Labels are never logged.
  */
-import type { Kysely } from 'kysely';
-import { fromBase64Url, fromUtf8 } from '../core/bytes.js';
-import type { TaskType } from '../core/campaign-manifest.js';
-import { openLabSection } from '../core/lab-section.js';
-import { openLabel } from '../core/label.js';
-import type { Primitives, X25519PrivateKey } from '../core/primitives.js';
 import { z } from 'zod';
+import type { TaskType } from '../core/campaign-manifest.js';
 import { parseJsonText, parseWith } from '../core/schema.js';
-import { annotatorRef } from '../gatekeeper/context.js';
-import type { GatekeeperTables } from '../gatekeeper/db/tables.js';
 import { parseItemContent, taskView } from '../core/item-content.js';
 import { parseLabel, type LabelPlaintext } from '../core/label-plaintext.js';
-import type { HubLabClient, PulledSubmission } from './hub-lab-client.js';
+import type { GatekeeperAdminClient, OpenedSubmission } from './admin-client.js';
 import type { AcceptedLabel, CampaignStore, LedgerItem, RefusedLabel } from './lab-store.js';
 
 export interface CollectOptions {
-  readonly p: Primitives;
-  readonly lab: string;
-  readonly vendor: string;
-  readonly campaign: string;
   readonly task: TaskType;
-  readonly hub: HubLabClient;
-  /** The gatekeeper's database: enrolled devices and their public keys. */
-  readonly gatekeeperDb: Kysely<GatekeeperTables>;
-  readonly resultKey: X25519PrivateKey;
-  readonly labSectionKey: X25519PrivateKey;
+  /** The lab's gatekeeper (admin API): pulls from the hub, checks devices and signatures, opens labels and lab sections. */
+  readonly admin: GatekeeperAdminClient;
   readonly store: CampaignStore;
 }
 
@@ -114,50 +98,33 @@ function unblind(label: LabelPlaintext, original: (key: string) => string): Acce
 
 export async function collectResults(o: CollectOptions): Promise<CollectReport> {
   const ledger = await o.store.requireLedger();
+  const campaign = o.store.campaign;
   const items = new Map(ledger.items.map((i) => [i.item, i]));
   const results = await o.store.results();
   const seenLeases = new Set(results.accepted.map((a) => a.lease));
   const refusedNow: RefusedLabel[] = [];
-  const devices = new Map<string, { vendor: string; annotator: string; signing: string; kex: string } | undefined>();
   let pulled = 0;
   let accepted = 0;
 
-  const device = async (id: string) => {
-    if (!devices.has(id)) devices.set(id, await o.gatekeeperDb.selectFrom('devices').select(['vendor', 'annotator', 'signing_key as signing', 'kex_key as kex']).where('id', '=', id).executeTakeFirst());
-    return devices.get(id);
-  };
-
-  const check = async (s: PulledSubmission): Promise<AcceptedLabel> => {
-    const d = await device(s.device);
-    if (d === undefined) refuse(`device ${s.device.slice(0, 16)}… is not enrolled at this lab's gatekeeper`);
-    if (d.vendor !== o.vendor) refuse(`device is enrolled for vendor ${d.vendor}, not ${o.vendor}`);
-    if (d.annotator !== s.annotator) refuse(`device belongs to annotator ${d.annotator}, but the hub says ${s.annotator}`);
-    let opened: Awaited<ReturnType<typeof openLabel>>;
-    try {
-      opened = await openLabel(o.p, s.label, { signing: fromBase64Url(d.signing), kex: fromBase64Url(d.kex) }, o.resultKey);
-    } catch (err) {
-      return refuse(`signature or encryption does not verify: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const b = opened.label;
-    const expect: Record<string, string> = { lab: o.lab, campaign: o.campaign, item: s.item, lease: s.lease, annotator: s.annotator, device: s.device };
-    for (const [field, value] of Object.entries(expect)) if (b[field as keyof typeof b] !== value) refuse(`label's ${field} is ${String(b[field as keyof typeof b]).slice(0, 64)}, the submission's is ${value}`);
-    const item = items.get(b.item);
-    if (item === undefined) refuse(`item ${b.item} was not ingested by this lab for campaign ${o.campaign}`);
-    if (item.digest !== b.digest) refuse(`label is bound to digest ${b.digest}, the lab sealed item ${b.item} as ${item.digest}`);
+  /** The lab-side checks on a label the gatekeeper opened: the ledger, the task's answer keys, un-blinding. */
+  const check = async (s: Extract<OpenedSubmission, { status: 'opened' }>): Promise<AcceptedLabel> => {
+    const item = items.get(s.item);
+    if (item === undefined) refuse(`item ${s.item} was not ingested by this lab for campaign ${campaign}`);
+    if (item.digest !== s.digest) refuse(`label is bound to digest ${s.digest}, the lab sealed item ${s.item} as ${item.digest}`);
     let label: LabelPlaintext;
     try {
-      label = parseLabel(fromUtf8(opened.plaintext, 'label'));
+      label = parseLabel(s.label);
     } catch (err) {
       return refuse(`label plaintext is not a valid label: ${err instanceof Error ? err.message : String(err)}`);
     }
     checkKeys(o.task, label, item);
-    const section = await openLabSection(o.p, o.labSectionKey, fromBase64Url(item.digest), fromBase64Url(item.labSection));
-    const labOnly = parseWith(LabOnlySchema, parseJsonText(fromUtf8(section, 'lab section'), 'lab section'), `lab section of ${item.item}`);
+    const [section] = await o.admin.labSections(campaign, [{ digest: item.digest, section: item.labSection }]);
+    const labOnly = parseWith(LabOnlySchema, parseJsonText(section!, 'lab section'), `lab section of ${item.item}`);
     return {
       seq: s.seq,
       item: s.item,
       lease: s.lease,
-      annotator: annotatorRef(o.vendor, s.annotator),
+      annotator: s.annotator,
       device: s.device,
       stage: s.stage,
       submitted: s.submitted,
@@ -168,18 +135,19 @@ export async function collectResults(o: CollectOptions): Promise<CollectReport> 
 
   let cursor = results.cursor;
   for (;;) {
-    const page = await o.hub.submissions(o.campaign, cursor);
+    const page = await o.admin.submissions(campaign, cursor);
     for (const s of page.submissions) {
       pulled++;
       cursor = Math.max(cursor, s.seq);
-      if (seenLeases.has(s.lease)) continue;
+      if (s.status === 'opened' && seenLeases.has(s.lease)) continue;
       try {
+        if (s.status === 'refused') refuse(s.reason);
         results.accepted.push(await check(s));
         seenLeases.add(s.lease);
         accepted++;
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
-        const refused = { seq: s.seq, item: s.item, annotator: annotatorRef(o.vendor, s.annotator), reason: err.message };
+        const refused = { seq: s.seq, item: s.item, annotator: s.annotator, reason: err.message };
         results.refused.push(refused);
         refusedNow.push(refused);
       }
@@ -189,7 +157,7 @@ export async function collectResults(o: CollectOptions): Promise<CollectReport> 
   }
   await o.store.writeResults({ ...results, cursor });
   return {
-    campaign: o.campaign,
+    campaign,
     pulled,
     accepted,
     refused: refusedNow,

@@ -29,11 +29,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fromBase64Url, fromUtf8 } from '../core/bytes.js';
-import { openLabSection } from '../core/lab-section.js';
 import { fail } from '../core/errors.js';
 import { LabelPlaintext } from '../core/label-plaintext.js';
-import type { Primitives, X25519PrivateKey } from '../core/primitives.js';
 import { parseJsonText, parseWith } from '../core/schema.js';
 import { pathTo, type Conversation, type Message } from '../minimize/conversation.js';
 import { hhRlhf } from '../minimize/formats/hh-rlhf.js';
@@ -61,13 +58,13 @@ const TARGET: Record<JsonlFormat, { writer: RecordFormat; variant: string; label
 };
 
 export interface ExportOptions {
-  readonly p: Primitives;
   readonly store: CampaignStore;
   readonly format: string;
   /** The JSONL file; for `hf`, the folder. */
   readonly out: string;
   readonly reidentify: boolean;
-  readonly labSectionKey: X25519PrivateKey;
+  /** Opens an item's lab-only section (the gatekeeper holds the key: admin API), for `reidentify`. */
+  readonly openLabSection: (digest: string, section: string) => Promise<string>;
   /** Keep items whose labels do not decide a side (default: drop them, counted). */
   readonly ties?: TiePolicy;
   /** Items whose answer the lab knows (src/lab/quality/gold.ts): marked in the sidecar. */
@@ -624,6 +621,6 @@ export function sidecarPath(out: string): string {
 }
 
 async function openLabOnly(o: ExportOptions, item: LedgerItem): Promise<LabOnlyView> {
-  const bytes = await openLabSection(o.p, o.labSectionKey, fromBase64Url(item.digest), fromBase64Url(item.labSection));
-  return parseWith(LabOnlySchema, parseJsonText(fromUtf8(bytes, 'lab section'), 'lab section'), `lab section of ${item.item}`);
+  const text = await o.openLabSection(item.digest, item.labSection);
+  return parseWith(LabOnlySchema, parseJsonText(text, 'lab section'), `lab section of ${item.item}`);
 }

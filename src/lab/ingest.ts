@@ -5,30 +5,35 @@
  * lab's own key.
  *
  * The dataset is hostile input. A first pass minimizes every record without
- * keeping anything: if any record cannot be read (bad JSON, wrong shape,
- * invalid UTF-8, too large, no responses to compare), ingest stops before
- * anything is sealed, with file:line and the field that failed. Records the
- * policy drops or quarantines are counted, not errors.
+ * keeping anything, to count and to find records that cannot be read (bad
+ * JSON, wrong shape, invalid UTF-8, too large, no responses to compare):
+ * those are reported by file:line with the field that failed and left out;
+ * the rest go on. Records the policy drops or quarantines are counted.
  *
- * Resumable and idempotent: item ids are derived from the campaign and the
- * record's line under a lab secret (opaque to the vendor, stable across
- * runs); the ledger (lab-store.ts) lists what the hub has acknowledged, and a
- * chunk in flight is kept sealed in pending.json so a resumed ingest uploads
- * the same bytes again (the hub answers "exists") instead of sealing anew.
+ * Keys stay in the gatekeeper (DESIGN §8): this process makes no key and
+ * holds no signing key; it asks the gatekeeper's admin API for each item's
+ * keys, encrypts the item itself, and uploads it back through the gatekeeper,
+ * which registers it and forwards it to the vendor's hub.
+ *
+ * Resumable and idempotent: item ids are derived from the dataset's SHA-256
+ * and the record's line under the campaign's ingest secret (opaque to the
+ * vendor, stable across runs); the gatekeeper knows which items reached the
+ * hub, and a chunk in flight is kept sealed in pending.json so a resumed
+ * ingest uploads the same bytes again (the hub answers "exists").
  * Plaintext never leaves this process; nothing here logs content.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { toBase64Url, utf8 } from '../core/bytes.js';
+import { fromBase64Url, toBase64Url, utf8 } from '../core/bytes.js';
+import { collect, once } from '../core/byte-reader.js';
 import type { TaskType } from '../core/campaign-manifest.js';
 import { canonicalJsonBytes } from '../core/canonical-json.js';
 import { fail, KeyholeError } from '../core/errors.js';
 import { sealLabSection } from '../core/lab-section.js';
 import { parseJsonText } from '../core/schema.js';
-import { inspectItem, sealItem } from '../core/sealed-item.js';
-import { seconds, type GatekeeperContext } from '../gatekeeper/context.js';
-import { registerItem } from '../gatekeeper/registry.js';
+import type { Primitives } from '../core/primitives.js';
+import { sealWithKeys } from '../core/sealed-item.js';
 import type { Conversation } from '../minimize/conversation.js';
 import { activeDetectors } from '../minimize/detectors/registry.js';
 import { MinimizeError } from '../minimize/errors.js';
@@ -41,11 +46,9 @@ import { policySchema, type Policy, type TaskType as PolicyTask } from '../minim
 import { Pseudonymizer } from '../minimize/pseudonymizer.js';
 import { DetectorFailure } from '../minimize/scrub-text.js';
 import { parseItemContent, taskView } from '../core/item-content.js';
-import type { HubLabClient } from './hub-lab-client.js';
+import type { GatekeeperAdminClient } from './admin-client.js';
 import type { CampaignStore, LedgerItem } from './lab-store.js';
 
-/** Secret for surrogates and item ids, kept wrapped under the root key with the lab's other secrets. */
-export const PSEUDONYM_SECRET = 'pseudonym-secret';
 /** Items per upload request and per ledger write. */
 const CHUNK = 64;
 /** How many record failures an ingest error lists before "and N more". */
@@ -71,8 +74,9 @@ export function policyHash(policy: Policy): string {
 }
 
 export interface IngestOptions {
-  readonly gk: GatekeeperContext;
-  readonly hub: HubLabClient;
+  readonly p: Primitives;
+  /** The lab's gatekeeper, through its admin API: keys, registration and the upload to the hub. */
+  readonly admin: GatekeeperAdminClient;
   readonly store: CampaignStore;
   readonly dataset: string;
   /** A format name from src/minimize/formats, or "auto". */
@@ -83,6 +87,7 @@ export interface IngestOptions {
   readonly batch: string;
   /** Unix seconds after which items must not be opened. */
   readonly expires: number;
+  readonly onProgress?: (p: IngestProgress) => void;
 }
 
 export interface IngestReport {
@@ -95,6 +100,9 @@ export interface IngestReport {
   readonly alreadyIngested: number;
   readonly dropped: number;
   readonly quarantined: number;
+  /** Records that could not be read and were left out (the rest went on), and the first few as file:line: reason. */
+  readonly failed: number;
+  readonly failures: readonly string[];
   /** Personal data and secrets replaced, by entity type. */
   readonly entities: Record<string, number>;
 }
@@ -174,74 +182,92 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function itemIdFor(secret: Uint8Array, campaign: string, line: number): string {
-  return `it-${createHmac('sha256', secret).update(`keyhole/v1 item-id\u0000${campaign}\u0000${line}`).digest('hex').slice(0, 24)}`;
+/** Item ids: opaque to the vendor, stable across runs of the same file (so a rerun resumes), distinct across files. */
+function itemIdFor(secret: Uint8Array, datasetSha256: string, line: number): string {
+  return `it-${createHmac('sha256', secret).update(`keyhole/v1 item-id\u0000${datasetSha256}\u0000${line}`).digest('hex').slice(0, 24)}`;
 }
 
+export interface IngestProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly sealed: number;
+}
+
+/**
+ * Runs an ingest against a running gatekeeper (admin API) and, through it,
+ * the vendor's hub. Per chunk of CHUNK records: item keys from the gatekeeper
+ * (items it reports uploaded are skipped: a rerun resumes), seal here, keep
+ * the sealed chunk in pending.json, upload through the gatekeeper, append to
+ * the ledger, drop pending.json. Killed anywhere, a rerun replays
+ * pending.json first and then goes on: nothing is sealed twice into the hub
+ * and nothing is left that the hub holds but the gatekeeper does not know.
+ */
 export async function ingestDataset(o: IngestOptions): Promise<IngestReport> {
-  const { gk, store } = o;
-  const now = seconds(gk.now());
-  const secret = await gk.secrets.getOrCreate(PSEUDONYM_SECRET, () => gk.p.randomBytes(32), now);
+  const { admin, store, p } = o;
+  const campaign = store.campaign;
+  const facts = await admin.facts();
+  const secret = fromBase64Url(await admin.ingestSecret(campaign), 'ingest secret');
   const pseudonymizer = new Pseudonymizer(secret, o.policy.pseudonyms.campaign, o.policy.pseudonyms.vendor);
 
   const check = await minimizeDataset(o, pseudonymizer, undefined);
   if (check.records === 0) fail('TRUNCATED', `${o.dataset}: no records (the file is empty or only blank lines)`);
-  if (check.failed > 0) {
-    const more = check.failed > check.failures.length ? `\n  … and ${check.failed - check.failures.length} more` : '';
-    fail('BAD_FORMAT', `${o.dataset}: ${check.failed} of ${check.records} records cannot be ingested; nothing was sealed or uploaded:\n  ${check.failures.join('\n  ')}${more}`);
-  }
+  if (check.failed === check.records) fail('BAD_FORMAT', `${o.dataset}: none of its ${check.records} records can be ingested:\n  ${check.failures.join('\n  ')}`);
 
   const datasetSha256 = await fileSha256(o.dataset);
-  const ledger = (await store.ledger()) ?? { v: 1 as const, campaign: store.campaign, dataset: resolve(o.dataset), datasetSha256, items: [] };
-  if (ledger.dataset !== resolve(o.dataset)) fail('CONFLICT', `campaign ${store.campaign} was ingested from ${ledger.dataset}, not ${resolve(o.dataset)}; use another campaign id (or data directory)`);
-  if (ledger.datasetSha256 !== datasetSha256) fail('CONFLICT', `${o.dataset} changed since campaign ${store.campaign} was ingested from it; use another campaign id (or data directory) for the new contents`);
-  const done = new Set(ledger.items.map((i) => i.item));
+  await store.writeLedgerMeta({ v: 1, campaign, dataset: resolve(o.dataset), datasetSha256 });
 
   const commit = async (entries: ReadonlyArray<{ ledger: LedgerItem; sealed: string }>): Promise<void> => {
+    if (entries.length === 0) return;
     await store.writePending({ v: 1, entries: [...entries] });
-    await o.hub.upload(store.campaign, entries.map((e) => ({ sealed: e.sealed, labSection: e.ledger.labSection, gold: false })));
-    for (const e of entries) if (!done.has(e.ledger.item)) {
-      ledger.items.push(e.ledger);
-      done.add(e.ledger.item);
-    }
-    await store.writeLedger(ledger);
+    await admin.upload(campaign, entries.map((e) => ({ sealed: e.sealed, labSection: e.ledger.labSection })));
+    await store.appendLedger(entries.map((e) => e.ledger));
     await store.clearPending();
   };
-
   const resumed = await store.pending();
   if (resumed !== undefined) await commit(resumed.entries);
-  const alreadyIngested = done.size;
 
-  const labSectionKey = await gk.secrets.labSectionKey(now);
-  const batch = await gk.db.selectFrom('batches').select(['campaign', 'state']).where('batch', '=', o.batch).executeTakeFirst();
-  if (batch !== undefined && batch.campaign !== store.campaign) fail('CONFLICT', `batch ${o.batch} belongs to campaign ${batch.campaign}`);
-  const kek = batch === undefined ? await gk.keks.createBatch(o.batch, store.campaign) : await gk.keks.currentKek(o.batch);
-
-  let chunk: { ledger: LedgerItem; sealed: string }[] = [];
+  const labSectionKey = fromBase64Url(facts.labSectionKey, 'lab section key');
+  const policy = policyHash(o.policy);
+  const emitted = check.records - check.dropped - check.quarantined - check.failed;
+  let done = 0;
   let sealed = 0;
-  await minimizeDataset(o, pseudonymizer, async (m) => {
-    const item = itemIdFor(secret, store.campaign, m.line);
-    if (done.has(item)) return;
-    const content = m.content;
-    const bytes = await sealItem(
-      gk.p,
-      { lab: gk.lab, dataset: store.campaign, batch: o.batch, item, campaign: store.campaign, policy: policyHash(o.policy), expires: o.expires, labSigner: gk.labSigner, kek },
-      utf8(JSON.stringify(content)),
-    );
-    const head = await inspectItem(gk.p, bytes);
-    await registerItem(gk, head);
-    const labSection = await sealLabSection(gk.p, labSectionKey.publicKey, head.digest, utf8(JSON.stringify(m.labOnly)));
-    chunk.push({
-      ledger: { item, digest: toBase64Url(head.digest), batch: o.batch, line: m.line, content: content as unknown as Record<string, unknown>, labSection: toBase64Url(labSection) },
-      sealed: toBase64Url(bytes),
-    });
-    sealed++;
-    if (chunk.length >= CHUNK) {
-      await commit(chunk);
-      chunk = [];
+  let alreadyIngested = 0;
+  let chunk: Minimized[] = [];
+  const flush = async (): Promise<void> => {
+    const batch = chunk;
+    chunk = [];
+    if (batch.length === 0) return;
+    const plain = batch.map((m) => ({ m, item: itemIdFor(secret, datasetSha256, m.line), bytes: utf8(JSON.stringify(m.content)) }));
+    const keys = await admin.itemKeys(campaign, { batch: o.batch, dataset: campaign, policy, expires: o.expires, items: plain.map((x) => ({ item: x.item, size: x.bytes.length })) });
+    const byItem = new Map(keys.map((k) => [k.item, k]));
+    const entries: { ledger: LedgerItem; sealed: string }[] = [];
+    for (const x of plain) {
+      const k = byItem.get(x.item);
+      if (k === undefined) fail('MISMATCH', `the gatekeeper issued no keys for item ${x.item}`);
+      if (k.status === 'uploaded') {
+        alreadyIngested++;
+        continue;
+      }
+      const issued = { headerBytes: fromBase64Url(k.header, 'header'), signature: fromBase64Url(k.signature, 'signature'), slot: k.slot, dek: fromBase64Url(k.dek, 'dek') };
+      const bytes = await collect(sealWithKeys(p, issued, once(x.bytes), x.bytes.length));
+      issued.dek.fill(0);
+      const digest = await p.sha256(issued.headerBytes);
+      const labSection = await sealLabSection(p, labSectionKey, digest, utf8(JSON.stringify(x.m.labOnly)));
+      entries.push({
+        ledger: { item: x.item, digest: toBase64Url(digest), batch: o.batch, line: x.m.line, content: x.m.content as unknown as Record<string, unknown>, labSection: toBase64Url(labSection) },
+        sealed: toBase64Url(bytes),
+      });
+      sealed++;
     }
+    await commit(entries);
+    done += batch.length;
+    o.onProgress?.({ done, total: emitted, sealed });
+  };
+  await minimizeDataset(o, pseudonymizer, async (m) => {
+    chunk.push(m);
+    if (chunk.length >= CHUNK) await flush();
   });
-  if (chunk.length > 0) await commit(chunk);
+  await flush();
   return {
     dataset: o.dataset,
     format: check.format?.name ?? o.format,
@@ -250,6 +276,8 @@ export async function ingestDataset(o: IngestOptions): Promise<IngestReport> {
     alreadyIngested,
     dropped: check.dropped,
     quarantined: check.quarantined,
+    failed: check.failed,
+    failures: check.failures,
     entities: check.entities,
   };
 }

@@ -7,9 +7,7 @@
  * release, the hub lost it, withheld it, or was rolled back. The lab cannot
  * be shown a consistent past by a hub that rewinds its database.
  */
-import type { Kysely } from 'kysely';
-import type { GatekeeperTables } from '../gatekeeper/db/tables.js';
-import { annotatorRef } from '../gatekeeper/context.js';
+import type { SubmitReceipt } from './admin-client.js';
 import type { Results } from './lab-store.js';
 
 export interface MissingLabel {
@@ -21,18 +19,9 @@ export interface MissingLabel {
   readonly receiptAt: number;
 }
 
-export async function labelsMissingAtHub(gatekeeperDb: Kysely<GatekeeperTables>, campaign: string, results: Results): Promise<MissingLabel[]> {
+/** `receipts`: the gatekeeper's logged submit receipts for the campaign (admin API). */
+export function labelsMissingAtHub(receipts: readonly SubmitReceipt[], results: Results): MissingLabel[] {
   const delivered = new Set(results.accepted.map((a) => a.lease));
   const refused = new Set(results.refused.map((r) => `${r.item}\0${r.annotator}`));
-  const receipts = await gatekeeperDb
-    .selectFrom('releases')
-    .innerJoin('items', 'items.digest', 'releases.digest')
-    .select(['items.item', 'releases.lease', 'releases.vendor', 'releases.annotator', 'releases.submitted_at'])
-    .where('releases.campaign', '=', campaign)
-    .where('releases.submitted_at', 'is not', null)
-    .orderBy('releases.submitted_at')
-    .execute();
-  return receipts
-    .map((r) => ({ item: r.item, lease: r.lease, annotator: annotatorRef(r.vendor, r.annotator), receiptAt: r.submitted_at! }))
-    .filter((r) => !delivered.has(r.lease) && !refused.has(`${r.item}\0${r.annotator}`));
+  return receipts.filter((r) => !delivered.has(r.lease) && !refused.has(`${r.item}\0${r.annotator}`));
 }

@@ -17,7 +17,6 @@ import { runBots, type BotChoice } from '../../src/cli/demo/bots.js';
 import { startExchange, type Exchange, type ExchangeOptions } from '../../src/cli/demo/exchange.js';
 import { DEMO_DATASET } from '../../src/cli/demo-command.js';
 import { exportResults, sidecarPath, type Sidecar } from '../../src/lab/export.js';
-import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
 import { needs } from '../support/environment.js';
 import { CHROMIUM, launchChromium } from '../workstation/support/browser.js';
@@ -48,7 +47,8 @@ function start(dataDir: string, extra: Partial<ExchangeOptions> = {}): Promise<E
 
 async function exported(ex: Exchange, format: string, reidentify = false): Promise<{ lines: Record<string, unknown>[]; sidecar: Sidecar; text: string }> {
   const out = join(await tmp('keyhole-ex-out-'), `export.${format}.jsonl`);
-  const sidecar = await exportResults({ p, store: ex.store, format, out, reidentify, labSectionKey: await ex.gk.secrets.labSectionKey(0) });
+  const openLabSection = async (digest: string, section: string): Promise<string> => (await ex.admin.labSections(ex.campaign, [{ digest, section }]))[0]!;
+  const sidecar = await exportResults({ store: ex.store, format, out, reidentify, openLabSection });
   const text = await readFile(out, 'utf8');
   assert.deepEqual(JSON.parse(await readFile(sidecarPath(out), 'utf8')), JSON.parse(JSON.stringify(sidecar)));
   return { lines: text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), sidecar, text };

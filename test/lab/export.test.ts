@@ -10,8 +10,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
-import { toBase64Url, utf8 } from '../../src/core/bytes.js';
-import { sealLabSection } from '../../src/core/lab-section.js';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../src/core/bytes.js';
+import { openLabSection as openSection, sealLabSection } from '../../src/core/lab-section.js';
 import { exportResults, sidecarPath, type PairAggregate, type Sidecar } from '../../src/lab/export.js';
 import { CampaignStore, type AcceptedLabel, type LedgerItem } from '../../src/lab/lab-store.js';
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
@@ -54,7 +54,9 @@ function pairCampaign(): { items: LedgerItem[]; accepted: AcceptedLabel[] } {
 }
 
 async function exportTo(store: CampaignStore, format: string, out: string, extra: Partial<Parameters<typeof exportResults>[0]> = {}): Promise<Sidecar> {
-  return exportResults({ p, store, format, out, reidentify: false, labSectionKey: key.key, ...extra });
+  // The lab-section key stays with the test, as it stays in the gatekeeper: export only gets an opener.
+  const openLabSection = async (digest: string, section: string): Promise<string> => fromUtf8(await openSection(p, key.key, fromBase64Url(digest), fromBase64Url(section)), 'lab section');
+  return exportResults({ store, format, out, reidentify: false, openLabSection, ...extra });
 }
 
 test('TRL export: the aggregate with its margin, every label behind it, ties dropped or included, gold and review', async () => {

@@ -41,16 +41,16 @@ import { writeFileAtomic } from '../../gatekeeper/keystore/atomic-file.js';
 import { createKeystoreFile, openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
 import type { RootKey } from '../../gatekeeper/keystore/root-key.js';
 import { registerMonitor } from '../../gatekeeper/monitor-request.js';
-import { setVendor } from '../../gatekeeper/registry.js';
+import { adminApp } from '../../gatekeeper/admin/admin-app.js';
+import { putOperator } from '../../gatekeeper/admin/operators.js';
 import { lockLogDirectory, type WriterLock } from '../../gatekeeper/writer-lock.js';
 import { addAnnotator, addToRoster } from '../../hub/accounts.js';
 import { createHubApp } from '../../hub/http-app.js';
 import type { HubContext } from '../../hub/hub-context.js';
 import { createHubKeyFile, loadHubIdentity } from '../../hub/hub-key.js';
 import { registerLab } from '../../hub/tenancy.js';
-import { openCampaign } from '../../lab/campaign.js';
+import { GatekeeperAdminClient } from '../../lab/admin-client.js';
 import { collectResults, type CollectReport } from '../../lab/collect.js';
-import { approvePendingDevices } from '../../lab/enrollment.js';
 import { HubLabClient } from '../../lab/hub-lab-client.js';
 import { defaultPolicy, ingestDataset, policyHash, taskForFormat, type IngestReport } from '../../lab/ingest.js';
 import { readLabConfig, writeLabConfig, type LabConfig } from '../../lab/lab-config.js';
@@ -83,6 +83,7 @@ export const LOG_ORIGIN = 'keyhole.demo/audit/v1';
 const WITNESS_NAME = 'witness.demo/w1';
 const MONITOR_NAME = 'demo-monitor';
 export const PASSPHRASE_ENV = 'KEYHOLE_KEYSTORE_PASSPHRASE';
+export const DEMO_OPERATOR = 'demo-admin';
 
 /** Files under `dataDir`. */
 export const DataDirLayout = {
@@ -99,6 +100,8 @@ export const DataDirLayout = {
   lab: 'lab',
   monitorDb: 'monitor.sqlite',
   logins: 'logins.json',
+  /** The demo lab's first admin operator key (`gatekeeper init` makes one on a real gatekeeper host). */
+  operatorKey: 'operator.key',
 } as const;
 
 export interface ExchangeOptions {
@@ -160,6 +163,8 @@ export interface Exchange {
   readonly gk: Gatekeeper;
   readonly gatekeeperDb: GatekeeperDatabase;
   readonly labClient: HubLabClient;
+  /** The lab's operator's client of the gatekeeper's admin API (what the lab's CLI uses). */
+  readonly admin: GatekeeperAdminClient;
   readonly store: CampaignStore;
   readonly monitor: Monitor | undefined;
   readonly alerts: readonly Alert[];
@@ -274,6 +279,8 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     const gatekeeperServer: Listening = await listenOn((req) => (mounted === undefined ? new Response(null, { status: 503 }) : mounted.fetch(req)), at(0));
     closers.push(() => gatekeeperServer.close());
 
+    const bundlePath = join(o.bundleDir, 'bundle.json');
+    const bundle = parseWith(z.object({ sha256: Sha256Hex }).passthrough(), parseJsonText(await readFile(bundlePath, 'utf8'), bundlePath), bundlePath);
     const hubKeyPath = join(dataDir, DataDirLayout.hubKey);
     await fileOrCreate(hubKeyPath, () => createHubKeyFile(hubKeyPath, DEMO_VENDOR));
     const hubDb = await openHubDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.hubDb)}`, pgSchema('hub'));
@@ -297,12 +304,25 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     const gkApp = gatekeeperApp(gk, logStorage, (e) => console.error(`gatekeeper internal error: ${e instanceof Error ? e.message : String(e)}`));
     app.all('*', (c) => gkApp.fetch(c.req.raw));
     mounted = app;
-    const bundlePath = join(o.bundleDir, 'bundle.json');
-    const bundle = parseWith(z.object({ sha256: Sha256Hex }).passthrough(), parseJsonText(await readFile(bundlePath, 'utf8'), bundlePath), bundlePath);
 
-    // The vendor registers the lab; the lab registers the vendor (its hub key and exposure budget).
+    // The lab's operator, through the admin API as in a deployment: `gatekeeper init` made this
+    // first admin on the gatekeeper's own host (here: a key file in the lab's directory).
+    const operatorSigner = await p.ed25519FromSeed(await seedFile(join(dataDir, DataDirLayout.operatorKey)));
+    await putOperator(gk, { id: DEMO_OPERATOR, publicKey: toBase64Url(operatorSigner.publicKey), role: 'admin' }, 'init');
+    const adminServer = await listenOn(
+      adminApp(gk, {
+        facts: { gatekeeperUrl: gatekeeperServer.url, logVkey, witnesses: [cosigner.verifierKey], quorum: 1, workstation: bundle.sha256 },
+        witnessed: true,
+        onInternalError: (e) => console.error(`gatekeeper admin internal error: ${e instanceof Error ? e.message : String(e)}`),
+      }).fetch,
+      at(4),
+    );
+    closers.push(() => adminServer.close());
+    const admin = new GatekeeperAdminClient(adminServer.url, DEMO_LAB, DEMO_OPERATOR, operatorSigner, p);
+
+    // The vendor registers the lab; the lab registers the vendor (its hub, hub key and exposure budget).
     await registerLab(hub, { lab: DEMO_LAB, signingKey: toBase64Url(gk.labSigner.publicKey) });
-    await setVendor(gk, { vendor: DEMO_VENDOR, hubKey: toBase64Url(hub.identity.signer.publicKey), exposureBudget: 1_000_000 });
+    await admin.putVendor(DEMO_VENDOR, { hubUrl: hubServer.url, hubKey: toBase64Url(hub.identity.signer.publicKey), exposureBudget: 1_000_000 });
     const labClient = new HubLabClient(hubServer.url, DEMO_VENDOR, DEMO_LAB, gk.labSigner, p);
 
     const format = o.format;
@@ -333,26 +353,24 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     };
     await writeLabConfig(dataDir, { ...config, hub: hubServer.url });
     const pace = o.pace ?? { perMinute: 60, perHour: 1200 };
-    const manifest = await openCampaign(gk, labClient, {
-      campaign,
+    const manifest = await admin.putCampaign(campaign, {
+      vendor: DEMO_VENDOR,
       title: `keyhole demo: ${task} on ${dataset.split('/').pop() ?? 'dataset'}`,
       task,
-      policy: policyHash(policy),
-      overlap: config.overlap,
       leaseSeconds: 900,
-      opens: config.opens,
-      closes: config.closes,
-      gatekeeperUrl: gatekeeperServer.url,
-      logVkey,
-      witnesses: [cosigner.verifierKey],
-      quorum: 1,
-      workstation: bundle.sha256,
-      pacePerMinute: pace.perMinute,
-      pacePerHour: pace.perHour,
-      maxOutstanding: 4,
-      exposureBudget: 1_000_000,
+      settings: {
+        campaign,
+        policy: policyHash(policy),
+        overlap: config.overlap,
+        opens: config.opens,
+        closes: config.closes,
+        pacePerMinute: pace.perMinute,
+        pacePerHour: pace.perHour,
+        maxOutstanding: 4,
+        exposureBudget: 1_000_000,
+      },
     });
-    const ingest = await ingestDataset({ gk, hub: labClient, store, dataset, format, task, policy, batch: `${campaign}-batch-1`, expires: config.closes + 30 * 86_400 });
+    const ingest = await ingestDataset({ p, admin, store, dataset, format, task, policy, batch: `${campaign}-batch-1`, expires: config.closes + 30 * 86_400 });
 
     const loginsPath = join(dataDir, DataDirLayout.logins);
     const logins: Login[] = (await readJsonFile(loginsPath, Logins)) ?? [];
@@ -408,7 +426,15 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     let approving: Promise<number> = Promise.resolve(0);
     const approvePending = (): Promise<number> => {
       // One pass at a time: two overlapping passes would import the same device twice.
-      approving = approving.then(() => approvePendingDevices(gk, labClient, DEMO_VENDOR, (a) => roster.has(a)));
+      approving = approving.then(async () => {
+        let approved = 0;
+        for (const d of await admin.devices(DEMO_VENDOR)) {
+          if (d.state !== 'pending' || d.registered === null || !roster.has(d.annotator)) continue;
+          await admin.decideDevice(DEMO_VENDOR, d.device, 'approve');
+          approved++;
+        }
+        return approved;
+      });
       return approving;
     };
     if (o.autoApprove !== false) {
@@ -433,26 +459,13 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       gk,
       gatekeeperDb,
       labClient,
+      admin,
       store,
       monitor,
       alerts,
       addAnnotator: addLogin,
       approvePending,
-      async collect() {
-        const t = Math.floor(Date.now() / 1000);
-        return collectResults({
-          p,
-          lab: DEMO_LAB,
-          vendor: DEMO_VENDOR,
-          campaign,
-          task,
-          hub: labClient,
-          gatekeeperDb: gatekeeperDb.db,
-          resultKey: await gk.secrets.resultKey(campaign, t),
-          labSectionKey: await gk.secrets.labSectionKey(t),
-          store,
-        });
-      },
+      collect: () => collectResults({ task, admin, store }),
       close,
     };
     return exchange;

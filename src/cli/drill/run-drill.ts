@@ -18,6 +18,9 @@ import { parseJsonText, parseWith } from '../../core/schema.js';
 import { unwrapDek, inspectItem } from '../../core/sealed-item.js';
 import { parseSlot } from '../../gatekeeper/keystore/keks.js';
 import { setVendor } from '../../gatekeeper/registry.js';
+import { unprovenRequests } from '../../gatekeeper/unproven-requests.js';
+import { decodeAccessRecord, type AccessRecord } from '../../core/access-record.js';
+import { readEntry } from '../../log/tile-reader.js';
 import { labelsMissingAtHub } from '../../lab/reconcile.js';
 import { auditLog } from '../../log/verify-log.js';
 import { FileSystemStorage } from '../../log/fs-storage.js';
@@ -32,7 +35,7 @@ import type { DrillReport, TamperingCheck } from './drill-report.js';
 import { rollBackQueue, rotateUnleasedItems, snapshotQueue, swapNewestLabels } from './hub-tampering.js';
 import { keyCandidates, tryKeys } from './key-trial.js';
 import { searchPlaintext, type SearchTarget } from './plaintext-search.js';
-import { stolenDeviceAttack } from './stolen-device.js';
+import { forgedRequestFlood, stolenDeviceAttack } from './stolen-device.js';
 import { copyVendor, type CopiedFile } from './vendor-copy.js';
 
 /** Catching up is no figure of the drill, only a guard against a hang: generous, for a loaded machine. */
@@ -68,8 +71,25 @@ export interface DrillOptions {
   readonly progress: (line: string) => void;
 }
 
-/** The vendor's exposure budget for the drill: open items it may hold at once. */
-const EXPOSURE_BUDGET = 10;
+/**
+ * The vendor's exposure budget for the drill: items it may have open at once. A release counts for
+ * the campaign's minimum exposure window (15 min), which the whole drill fits in, so this covers the
+ * honest work and the tampering phases too.
+ */
+const EXPOSURE_BUDGET = 40;
+/** Forged release requests naming an honest annotator (issue 14 finding 1). */
+const FORGED_REQUESTS = 500;
+
+/** The log's records from index `from` on. */
+async function logRecords(x: Exchange, logDir: string, from: number): Promise<AccessRecord[]> {
+  const storage = new FileSystemStorage(logDir);
+  const size = x.gk.audit.size;
+  const out: AccessRecord[] = [];
+  for (let i = from; i < size; i++) out.push(decodeAccessRecord(await readEntry(storage, i, size)));
+  return out;
+}
+
+const namesSomeone = (r: AccessRecord): boolean => r.annotator !== undefined || r.deviceKeyHash !== undefined || r.item !== undefined || r.campaign !== undefined;
 const HONEST_BOTS = 3;
 const ITEMS_PER_HONEST_BOT = 3;
 
@@ -180,7 +200,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const lateWork = await work(x, late, 2);
     await rollBackQueue(x.hubDb, x.lab, x.campaign, snapshot);
     await x.collect();
-    const missing = await labelsMissingAtHub(x.gatekeeperDb.db, x.campaign, await x.store.results());
+    const missing = labelsMissingAtHub(await x.admin.receipts(x.campaign), await x.store.results());
     const rolledBack = missing.filter((m) => m.annotator === `${x.vendor}:${late.id}`).length;
     tampering.push({
       attack: 'roll the hub back past submitted labels',
@@ -188,6 +208,26 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       detected: lateWork.submitted > 0 && rolledBack === lateWork.submitted,
       by: `lab reconciliation: ${rolledBack} of ${lateWork.submitted} labels have a logged submit receipt but the hub no longer delivers them`,
     });
+
+    // Forged requests: the vendor without a device frames an honest annotator, tripwires and all.
+    const framed = honest[1]!;
+    const floodFrom = x.gk.audit.size;
+    const floodStart = Date.now();
+    const flood = await forgedRequestFlood({ p, hub: x.hub, gatekeeperUrl: x.urls.gatekeeper, lab: x.lab, campaign: x.campaign, annotator: framed.id, deviceId: framed.sdk.device.id, count: FORGED_REQUESTS });
+    await unprovenRequests(x.gk).flush();
+    await monitorCaughtUp(x);
+    const floodRecords = await logRecords(x, join(dir, 'instance', DataDirLayout.logDir), floodFrom);
+    const framedRow = await x.gatekeeperDb.db.selectFrom('annotators').select('suspended_at').where('vendor', '=', x.vendor).where('annotator', '=', framed.id).executeTakeFirst();
+    const forged = {
+      sent: flood.sent,
+      answers: flood.answers,
+      granted: flood.granted,
+      recordsAdded: floodRecords.length,
+      recordsNamingPeople: floodRecords.filter(namesSomeone).length,
+      alertsAgainstNamed: x.alerts.filter((a) => a.subject.annotator === `${x.vendor}:${framed.id}` && Date.parse(a.detectedAt) >= floodStart).length,
+      namedSuspended: framedRow?.suspended_at != null,
+    };
+    o.progress(`forged requests: ${forged.sent} sent (${Object.entries(forged.answers).map(([k, n]) => `${k} ${n}`).join(', ')}); ${forged.recordsAdded} records, ${forged.recordsNamingPeople} naming anyone; ${forged.alertsAgainstNamed} alerts against ${framed.id}`);
 
     // The stolen device: the first honest bot's keys, with the hub's signing key to make assignments.
     const victim = honest[0]!;
@@ -204,6 +244,8 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       labPublicKey: x.gk.labSigner.publicKey,
       resultKey: campaignInfo.manifest.body.resultKey,
       seconds: o.attackSeconds,
+      leaseSeconds: 900,
+      submit: true,
     });
     await monitorCaughtUp(x);
     const attackAlerts: Alert[] = x.alerts.slice(honestAlerts).filter((a) => a.subject.annotator === `${x.vendor}:${victim.id}` && Date.parse(a.detectedAt) >= attackStart);
@@ -211,6 +253,29 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const suspension = attackAlerts.find((a) => a.suspension?.ok === true);
     o.progress(`monitor: verified ${x.monitor?.verifiedSize ?? 0} of ${x.gk.audit.size} entries, ${x.alerts.length} alerts (${[...new Set(x.alerts.map((a) => a.rule))].join(', ')})`);
     o.progress(`stolen device: ${attack.itemsDecrypted} items decrypted in ${attack.requests} requests; stopped by ${attack.stoppedBy}`);
+
+    // The same with one-second leases and no submits, on a fresh annotator's device: if the gatekeeper
+    // followed the vendor's expiry, nothing would stay open and only the pace limit would hold.
+    const shortVictim = await signInBot(x, 'drill-bot-short');
+    const shortStart = Date.now();
+    const shortAttack = await stolenDeviceAttack({
+      p,
+      hub: x.hub,
+      gatekeeperUrl: x.urls.gatekeeper,
+      lab: x.lab,
+      campaign: x.campaign,
+      annotator: shortVictim.id,
+      device: shortVictim.sdk.device,
+      labPublicKey: x.gk.labSigner.publicKey,
+      resultKey: campaignInfo.manifest.body.resultKey,
+      seconds: o.attackSeconds,
+      leaseSeconds: 1,
+      submit: false,
+    });
+    await monitorCaughtUp(x);
+    const shortAlerts = x.alerts.filter((a) => a.subject.annotator === `${x.vendor}:${shortVictim.id}` && Date.parse(a.detectedAt) >= shortStart);
+    const limits = await x.gatekeeperDb.db.selectFrom('campaigns').select(['max_outstanding', 'min_exposure_seconds']).where('campaign', '=', x.campaign).executeTakeFirstOrThrow();
+    o.progress(`stolen device, 1-second leases, no submits: ${shortAttack.itemsDecrypted} items decrypted in ${shortAttack.requests} requests (outstanding limit ${limits.max_outstanding}); stopped by ${shortAttack.stoppedBy}`);
 
     // The breach itself: copy everything the vendor holds, then search it and try every key in it.
     const copy = await copyVendor({
@@ -266,13 +331,26 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
         alertLatencyMs: firstAlert?.latencyMs ?? null,
         suspendedAfterMs: suspension && attack.firstGrantMs !== undefined ? Date.parse(suspension.detectedAt) - attack.firstGrantMs : null,
         refusedAfterSuspensionMs: attack.suspendedMs !== undefined && attack.firstGrantMs !== undefined ? attack.suspendedMs - attack.firstGrantMs : null,
+        leaseSeconds: attack.leaseSeconds,
       },
+      stolenDeviceShortLeases: {
+        leaseSeconds: shortAttack.leaseSeconds,
+        submitted: shortAttack.submitted,
+        maxOutstanding: limits.max_outstanding,
+        minExposureSeconds: limits.min_exposure_seconds,
+        requests: shortAttack.requests,
+        itemsDecrypted: shortAttack.itemsDecrypted,
+        denials: shortAttack.denials,
+        stoppedBy: shortAttack.stoppedBy,
+        alerts: shortAlerts.map((a) => ({ rule: a.rule, latencyMs: a.latencyMs, suspended: a.suspension?.ok === true })),
+      },
+      forgedRequests: forged,
       tampering,
       log: { size: audit.checkpoint.size, verified: true, integrityAlerts },
-      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, controlsPassed: control.canariesFound === dataset.records.length && (trialControl?.itemsOpened ?? 0) === 1, pass: false },
+      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, shortLeasesWithinOutstanding: shortAttack.itemsDecrypted <= limits.max_outstanding, forgedRecordsNamingPeople: forged.recordsNamingPeople, forgedAlertsOrSuspensions: forged.alertsAgainstNamed + (forged.namedSuspended ? 1 : 0), controlsPassed: control.canariesFound === dataset.records.length && (trialControl?.itemsOpened ?? 0) === 1, pass: false },
     };
     const v = report.verdict;
-    report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.undetectedTampering === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';
+    report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.shortLeasesWithinOutstanding && v.forgedRecordsNamingPeople === 0 && v.forgedAlertsOrSuspensions === 0 && v.undetectedTampering === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';
     return report;
   } finally {
     process.stderr.write = write;
