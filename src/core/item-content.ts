@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { TaskType } from './campaign-manifest.js';
 import { fromUtf8 } from './bytes.js';
 import { fail } from './errors.js';
+import { parseJsonText } from './schema.js';
 
 const Message = z.object({
   id: z.string().min(1).max(256),
@@ -51,7 +52,7 @@ export type TaskView = PairwiseView | RankingView | ConversationView;
 export function parseItemContent(plaintext: Uint8Array): ItemContent {
   let json: unknown;
   try {
-    json = JSON.parse(fromUtf8(plaintext, 'item'));
+    json = parseJsonText(fromUtf8(plaintext, 'item'), 'item');
   } catch {
     fail('BAD_FORMAT', 'The item is not valid JSON. Skip it as a broken item.');
   }

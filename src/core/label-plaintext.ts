@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { utf8 } from './bytes.js';
-import { parseJsonText, parseWith } from './schema.js';
+import { VersionOne, parseJsonText, parseWith } from './schema.js';
 import { MAX_LABEL_BYTES } from './label.js';
 
 const ResponseKey = z.string().min(1).max(256);
@@ -19,7 +19,8 @@ const FreeText = (max: number) => z.string().max(max);
 /** Seconds the item was on screen before submit (time on task), rounded. */
 const Seconds = z.number().int().min(0).max(7 * 86_400);
 
-const common = { v: z.literal(1), seconds: Seconds };
+// docs/SPEC.md §1.2: another integer `v` is UNKNOWN_VERSION.
+const common = { v: VersionOne, seconds: Seconds };
 
 /**
  * `strength` is one signed scale: −3 A much better … 0 tie … +3 B much better.

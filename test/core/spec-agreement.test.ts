@@ -19,6 +19,7 @@ import { deviceId } from '../../src/core/device.js';
 import { KeyholeError, type ErrorCode } from '../../src/core/errors.js';
 import { hpkeOpen } from '../../src/core/hpke.js';
 import { openLabel, sealLabel, verifyLabel, type LabelBinding } from '../../src/core/label.js';
+import { parseLabel } from '../../src/core/label-plaintext.js';
 import { verifyConsistency } from '../../src/core/merkle.js';
 import { computeKeyId, ed25519NoteSigner, formatVerifierKey, openNote, signNote } from '../../src/core/note.js';
 import { openGrant, sealGrant, signReleaseRequest, verifyReleaseRequest } from '../../src/core/release.js';
@@ -118,6 +119,9 @@ test('§10: a JSON `v` of another integer is UNKNOWN_VERSION in every format; a 
   assert.equal(await asyncCodeOf(() => openGrant(p, { ...grant, v: 2 }, request, device.kex)), 'UNKNOWN_VERSION');
   assert.equal(await asyncCodeOf(() => openLabel(p, { ...label, v: 2 }, labelDevice.keys, result)), 'UNKNOWN_VERSION');
   assert.equal(await asyncCodeOf(() => openLabel(p, { ...label, v: '1' }, labelDevice.keys, result)), 'BAD_FORMAT');
+  const plaintext = { v: 1, seconds: 12, task: 'pairwise', a: 'chosen', b: 'rejected', choice: 'A', strength: -2, rationale: '' };
+  assert.equal(codeOf(() => parseLabel(JSON.stringify(plaintext))), 'OK');
+  assert.equal(codeOf(() => parseLabel(JSON.stringify({ ...plaintext, v: 2 }))), 'UNKNOWN_VERSION');
   const record: AccessRecord = { v: 1, kind: 'release', time: '2026-03-01T12:00:00.000Z', decision: 'allow', seq: 0, prev: GENESIS_PREV };
   const entry = fromUtf8(encodeAccessRecord(record));
   assert.equal(codeOf(() => decodeAccessRecord(utf8(entry.replace('"v":1', '"v":2')))), 'UNKNOWN_VERSION');

@@ -18,12 +18,14 @@ import { signAssignment, verifyAssignment, type AssignmentBody } from '../../src
 import { GENESIS_PREV, decodeAccessRecord, encodeAccessRecord, type AccessRecord } from '../../src/core/access-record.js';
 import { fromUtf8, toBase64Url, utf8 } from '../../src/core/bytes.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
-import { signCampaignManifest, verifyCampaignManifest } from '../../src/core/campaign-manifest.js';
+import { TASK_TYPES, signCampaignManifest, verifyCampaignManifest } from '../../src/core/campaign-manifest.js';
 import { formatCheckpointBody, openCheckpoint, parseCheckpointBody, signCheckpoint } from '../../src/core/checkpoint.js';
 import { cosignatureVerifier, ed25519Cosigner, parseTimestampedSignature } from '../../src/core/cosignature.js';
 import { deviceId } from '../../src/core/device.js';
 import { KeyholeError, type ErrorCode } from '../../src/core/errors.js';
+import { parseItemContent, taskView } from '../../src/core/item-content.js';
 import { openLabSection, sealLabSection } from '../../src/core/lab-section.js';
+import { encodeLabel, parseLabel } from '../../src/core/label-plaintext.js';
 import { openLabel, sealLabel, type LabelBinding } from '../../src/core/label.js';
 import { addSignatures, ed25519NoteSigner, ed25519NoteVerifier, openNote, parseNote, parseSignerKey, parseVerifierKey } from '../../src/core/note.js';
 import { formatProofBundle, parseProofBundle, verifyProofBundle, type TrustPolicy } from '../../src/core/proof-bundle.js';
@@ -129,6 +131,14 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
   const hh = JSON.stringify({ chosen: '\n\nHuman: hi Ann\n\nAssistant: hello', rejected: '\n\nHuman: hi Ann\n\nAssistant: go away' });
   const oasstTree = JSON.stringify({ message_tree_id: 't1', tree_state: 'ready_for_export', prompt: { message_id: 'm1', text: 'Hi', role: 'prompter', lang: 'en', replies: [{ message_id: 'm2', text: 'Hello', role: 'assistant', lang: 'en', replies: [] }] } });
   const datasetSeeds = [...examples, hh, oasstTree];
+  const itemContent = {
+    messages: [
+      { id: 'm1', parentId: null, role: 'user', text: 'Hi' },
+      { id: 'm2', parentId: 'm1', role: 'assistant', text: 'A' },
+      { id: 'm3', parentId: 'm1', role: 'assistant', text: 'B' },
+    ],
+    branches: [{ label: 'chosen', leafId: 'm2' }, { label: 'rejected', leafId: 'm3' }],
+  };
   const policyText = 'version: 1\ntask: preference\nkeep: [conversation]\ndetectors:\n  email: pseudonymize\n  phone: redact\n';
 
   return [
@@ -232,6 +242,14 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
       assert.deepEqual(format.read(format.write(conversation)), conversation, `${format.name}: read(write(c)) differs from c`);
     }),
     target('policy file: parse', mutatedText(policyText), (t: string) => parsePolicy(t, 'fuzz-policy.yaml')),
+    target('label plaintext: parse and round trip', mutatedJsonText({ v: 1, seconds: 12, task: 'pairwise', a: 'chosen', b: 'rejected', choice: 'A', strength: -2, rationale: 'A answers.' }), (t: string) => {
+      const parsed = parseLabel(t);
+      assert.deepEqual(parseLabel(fromUtf8(encodeLabel(parsed))), parsed);
+    }),
+    target('item content: parse and render as every task', mutatedJsonText(itemContent).map((t) => utf8(t)), async (bytes: Uint8Array) => {
+      const content = parseItemContent(bytes);
+      for (const task of TASK_TYPES) await typedOutcome(() => taskView(task, content));
+    }),
     target('utf-8 text: decode', fc.uint8Array({ maxLength: 64 }), (b: Uint8Array) => fromUtf8(b)),
   ];
 }
