@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { Identifier } from '../core/schema.js';
-import { writeFileAtomic } from '../gatekeeper/keystore/atomic-file.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 import { GatekeeperAdminClient } from '../lab/admin-client.js';
 import { CampaignStore } from '../lab/lab-store.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { fail } from '../core/errors.js';
-import { writeFileAtomic } from '../gatekeeper/keystore/atomic-file.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 import { readLabConfig } from '../lab/lab-config.js';
 import { CampaignStore } from '../lab/lab-store.js';
 import { campaignQuality, type QualityReport } from '../lab/quality/campaign-quality.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { TaskType } from '../core/campaign-manifest.js';
 import { Identifier, UnixTime, parseWith } from '../core/schema.js';
-import { writeFileAtomic } from '../gatekeeper/keystore/atomic-file.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 import { readJsonFile } from './lab-store.js';
 
 export const LAB_CONFIG_FILE = 'lab.json';

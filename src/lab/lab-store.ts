@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fail } from '../core/errors.js';
 import { Identifier, parseJsonText, parseWith } from '../core/schema.js';
-import { writeFileAtomic } from '../gatekeeper/keystore/atomic-file.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const LedgerItem = z
   .object({

@@ -37,7 +37,7 @@ import { Identifier, Sha256Hex, parseJsonText, parseWith } from '../../core/sche
 import { openGatekeeperDatabase, type GatekeeperDatabase } from '../../gatekeeper/db/database.js';
 import { openGatekeeper, type Gatekeeper } from '../../gatekeeper/gatekeeper.js';
 import { gatekeeperApp } from '../../gatekeeper/http.js';
-import { writeFileAtomic } from '../../gatekeeper/keystore/atomic-file.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { createKeystoreFile, openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
 import type { RootKey } from '../../gatekeeper/keystore/root-key.js';
 import { registerMonitor } from '../../gatekeeper/monitor-request.js';

@@ -21,7 +21,7 @@ import { canonicalJson, canonicalJsonBytes } from '../../core/canonical-json.js'
 import { fail } from '../../core/errors.js';
 import type { Primitives } from '../../core/primitives.js';
 import { base64UrlBytes, parseJsonText, parseWith } from '../../core/schema.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { localRootKey, type RootKey } from './root-key.js';
 
 export const KEYSTORE_FORMAT = 'keyhole-gatekeeper-keystore';
