@@ -173,6 +173,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await page.keyboard.press('Enter');
     const card = await page.waitForSelector('[data-failure="signed-out"] h2');
     assert.equal(await card.innerText(), 'Wrong username or password');
+    assert.match(await page.innerText('[data-failure="signed-out"]'), /Check both and try again/);
     await screenshots(page, 'sign-in-wrong-password');
     await a11y('sign-in, wrong password');
     await page.fill('input[name="username"]', '');
@@ -398,7 +399,12 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await a11y('skip dialog');
     await page.keyboard.press('3');
     await failureShown(page, 'queue-empty');
-    assert.match(await page.innerText('.status-bar'), /1 skipped/);
+    assert.match(await page.innerText('.status-bar'), /0 submitted · 1 skipped/, 'progress counts this campaign only');
+    await page.goto(stack.appUrl);
+    await page.waitForSelector('.campaigns');
+    assert.equal(await page.innerText('[data-campaign="late"] [data-progress]'), 'This session: 0 submitted · 1 skipped');
+    assert.equal(await page.innerText('[data-campaign="pairs"] [data-progress]'), 'This session: 1 submitted · 0 skipped', 'counts survive a reload of the tab');
+    await screenshots(page, 'campaigns-with-progress');
     const leases = await stack.hub.store.db.selectFrom('leases').select(['state', 'skip_reason']).where('campaign', '=', 'late').execute();
     assert.deepEqual(leases, [{ state: 'skipped', skip_reason: 'broken-item' }]);
   });

@@ -16,6 +16,7 @@ import { servedBundleHash } from './bundle-hash.js';
 import { loadOrCreateDevice } from './device-store.js';
 import { FailureCard, KeptText } from './failure-view.js';
 import { useFocusOnChange } from './focus.js';
+import { loadProgress, storeProgress } from './progress-store.js';
 import { loadSession, storeSession } from './session-store.js';
 import { TaskScreen, type Progress } from './task-screen.js';
 import { useKeys } from './use-keys.js';
@@ -48,7 +49,9 @@ export function App() {
   const [config, setConfig] = useState<WorkstationConfig>();
   const [bundle, setBundle] = useState<string>();
   const [screen, setScreen] = useState<Screen>({ kind: 'starting' });
-  const [progress, setProgress] = useState<Progress>({ submitted: 0, skipped: 0 });
+  // This tab's submitted and skipped items, per campaign (lab/campaign): shown on the list and in the task.
+  const [progress, setProgress] = useState<Record<string, Progress>>(loadProgress);
+  useEffect(() => storeProgress(progress), [progress]);
 
   useEffect(() => {
     (async () => {
@@ -169,8 +172,16 @@ export function App() {
             </button>
           </FailureCard>
         )}
-        {screen.kind === 'campaigns' && <CampaignList {...screen} bundle={bundle} device={screen.bench.device} onChoose={choose} />}
-        {screen.kind === 'work' && <TaskScreen bench={screen.bench} campaign={screen.campaign} onFatal={stop} progress={progress} onProgress={setProgress} />}
+        {screen.kind === 'campaigns' && <CampaignList {...screen} bundle={bundle} device={screen.bench.device} progress={progress} onChoose={choose} />}
+        {screen.kind === 'work' && (
+          <TaskScreen
+            bench={screen.bench}
+            campaign={screen.campaign}
+            onFatal={stop}
+            progress={progress[campaignKey(screen.campaign)] ?? NO_PROGRESS}
+            onProgress={(p) => setProgress((all) => ({ ...all, [campaignKey(screen.campaign)]: p }))}
+          />
+        )}
       </main>
     </div>
   );
@@ -184,7 +195,7 @@ function SignIn({ error, refused, typed, onSubmit }: { error: WorkstationError |
     <section class="card narrow">
       <h1>Sign in</h1>
       <p class="lede">Items open here one at a time, only after the lab's key release is on its public log.</p>
-      {error && refused && <FailureCard error={error} title="Wrong username or password" />}
+      {error && refused && <FailureCard error={new WorkstationError(error.kind, 'Check both and try again; capital letters count.')} title="Wrong username or password" />}
       {error && !refused && (
         <FailureCard error={error}>
           <KeptText typed={typed} />
@@ -219,10 +230,13 @@ function SignIn({ error, refused, typed, onSubmit }: { error: WorkstationError |
   }
 }
 
+const NO_PROGRESS: Progress = { submitted: 0, skipped: 0 };
+const campaignKey = (c: Campaign): string => `${c.manifest.body.lab}/${c.manifest.body.campaign}`;
+
 /** A Unix time as an ISO 8601 date (UTC), the same for every reader whatever the browser's locale. */
 const isoDate = (unix: number): string => new Date(unix * 1000).toISOString().slice(0, 10);
 
-function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campaigns: Campaign[]; refused: string[]; bundle: string | undefined; device: DeviceKeys; onChoose: (c: Campaign) => void }) {
+function CampaignList({ campaigns, refused, bundle, device, progress, onChoose }: { campaigns: Campaign[]; refused: string[]; bundle: string | undefined; device: DeviceKeys; progress: Record<string, Progress>; onChoose: (c: Campaign) => void }) {
   const heading = useFocusOnChange<HTMLHeadingElement>(null);
   return (
     <section class="card">
@@ -237,6 +251,7 @@ function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campai
         {campaigns.map((c, i) => {
           const m = c.manifest.body;
           const ok = m.workstation === bundle;
+          const done = progress[campaignKey(c)] ?? NO_PROGRESS;
           return (
             <li>
               <button type="button" class="campaign" onClick={() => ok && onChoose(c)} disabled={!ok} data-campaign={m.campaign}>
@@ -245,6 +260,11 @@ function CampaignList({ campaigns, refused, bundle, device, onChoose }: { campai
                 <span class="campaign-meta">
                   {TASK_NAMES[m.task]} · {m.lab} · closes <time dateTime={new Date(m.closes * 1000).toISOString()}>{isoDate(m.closes)}</time>
                 </span>
+                {done.submitted + done.skipped > 0 && (
+                  <span class="campaign-progress" data-progress>
+                    This session: {done.submitted} submitted · {done.skipped} skipped
+                  </span>
+                )}
                 {!ok && <span class="campaign-warning">This campaign names another workstation build ({m.workstation.slice(0, 8)}…); ask the lab.</span>}
               </button>
             </li>
