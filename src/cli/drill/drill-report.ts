@@ -1,5 +1,6 @@
 /** The drill's report: the JSON every CI run checks, and the same as Markdown for a person. */
-import type { TrialResult } from './key-trial.js';
+import type { PlantedKeyControl, TrialResult } from './key-trial.js';
+import type { PlantedSearchControl, SearchResult } from './plaintext-search.js';
 
 export interface TamperingCheck {
   readonly attack: string;
@@ -22,14 +23,14 @@ export interface DrillReport {
     readonly recordsSearched: number;
     readonly ngramsSearched: number;
     readonly recordsFound: number;
-    readonly hits: readonly { readonly source: string; readonly record: string; readonly canary: boolean }[];
-    /** The same search over the dataset file: proof that it finds what is there. */
-    readonly control: { readonly canariesFoundInDataset: number; readonly recordsFoundInDataset: number };
+    readonly hits: SearchResult['hits'];
+    /** A canary and a word run planted inside a file of the copy, in each encoding: proof that the search finds what is there. */
+    readonly control: PlantedSearchControl;
   };
   readonly keys: TrialResult & {
     readonly decrypted: number;
-    /** The same trial with the item's real DEK: proof that it opens what a right key opens. */
-    readonly control: { readonly realDekOpensItem: boolean };
+    /** Real keys planted inside a file of the copy: proof that the candidate finder finds them and the trial opens with them. */
+    readonly control: PlantedKeyControl;
   };
   readonly stolenDevice: {
     readonly exposureBudget: number;
@@ -47,6 +48,29 @@ export interface DrillReport {
     readonly suspendedAfterMs: number | null;
     /** From the first key to the first answer that said "suspended". */
     readonly refusedAfterSuspensionMs: number | null;
+    readonly leaseSeconds: number;
+  };
+  /** The stolen device again, on a fresh annotator, with one-second leases and no submits (issue 14 finding 2). */
+  readonly stolenDeviceShortLeases: {
+    readonly leaseSeconds: number;
+    readonly submitted: boolean;
+    readonly maxOutstanding: number;
+    readonly minExposureSeconds: number;
+    readonly requests: number;
+    readonly itemsDecrypted: number;
+    readonly denials: Readonly<Record<string, number>>;
+    readonly stoppedBy: 'suspended' | 'time' | 'no-items';
+    readonly alerts: readonly { readonly rule: string; readonly latencyMs: number | null; readonly suspended: boolean }[];
+  };
+  /** Requests naming an honest annotator, forged by the vendor without her device (issue 14 finding 1). */
+  readonly forgedRequests: {
+    readonly sent: number;
+    readonly answers: Readonly<Record<string, number>>;
+    readonly granted: number;
+    readonly recordsAdded: number;
+    readonly recordsNamingPeople: number;
+    readonly alertsAgainstNamed: number;
+    readonly namedSuspended: boolean;
   };
   readonly tampering: readonly TamperingCheck[];
   readonly log: { readonly size: number; readonly verified: boolean; readonly integrityAlerts: number };
@@ -56,6 +80,9 @@ export interface DrillReport {
     readonly itemsDecryptedWithStolenDevice: number;
     readonly withinExposureBudget: boolean;
     readonly undetectedTampering: number;
+    readonly shortLeasesWithinOutstanding: boolean;
+    readonly forgedRecordsNamingPeople: number;
+    readonly forgedAlertsOrSuspensions: number;
     readonly controlsPassed: boolean;
     pass: boolean;
   };
@@ -66,6 +93,8 @@ const yes = (b: boolean): string => (b ? 'yes' : '**NO**');
 
 export function drillMarkdown(r: DrillReport): string {
   const d = r.stolenDevice;
+  const s = r.stolenDeviceShortLeases;
+  const f = r.forgedRequests;
   const lines = [
     `# keyhole drill: the vendor breach, replayed`,
     '',
@@ -77,11 +106,13 @@ export function drillMarkdown(r: DrillReport): string {
     '| --- | --- |',
     `| plaintext in the vendor's copy (canaries + ${r.plaintext.ngramsSearched} eight-word runs of ${r.plaintext.recordsSearched} records) | ${r.verdict.plaintextFound} |`,
     `| items or labels opened with ${r.keys.candidates} key-shaped values found in the copy (${r.keys.attempts} attempts) | ${r.keys.decrypted} |`,
-    `| items decrypted with a stolen device key | ${d.itemsDecrypted} (exposure budget ${d.exposureBudget}; within: ${yes(r.verdict.withinExposureBudget)}) |`,
+    `| items decrypted with a stolen device key, ${d.leaseSeconds} s leases | ${d.itemsDecrypted} (exposure budget ${d.exposureBudget}; within: ${yes(r.verdict.withinExposureBudget)}) |`,
+    `| items decrypted with a stolen device key, ${s.leaseSeconds} s leases and no submits | ${s.itemsDecrypted} (outstanding limit ${s.maxOutstanding}; within: ${yes(r.verdict.shortLeasesWithinOutstanding)}) |`,
+    `| records naming anyone after ${f.sent} forged requests naming an annotator | ${f.recordsNamingPeople} of ${f.recordsAdded} (alerts or suspensions against her: ${r.verdict.forgedAlertsOrSuspensions}) |`,
     `| monitor's first alert after the attacker's first key | ${ms(d.firstAlertAfterMs)} (release-to-alert ${ms(d.alertLatencyMs)}) |`,
     `| suspended after | ${ms(d.suspendedAfterMs)}; the attacker was refused from ${ms(d.refusedAfterSuspensionMs)} |`,
     `| tampering undetected | ${r.verdict.undetectedTampering} of ${r.tampering.length} |`,
-    `| controls (the search finds canaries in the dataset; the real DEK opens an item) | ${yes(r.verdict.controlsPassed)} |`,
+    `| controls (planted inside ${r.plaintext.control.plantedIn}: a canary and a word run in ${r.plaintext.control.plantings.length} encodings found; a real DEK, KEK and result key found and opening) | ${yes(r.verdict.controlsPassed)} |`,
     '',
     '## What the attacker copied',
     '',
@@ -91,6 +122,12 @@ export function drillMarkdown(r: DrillReport): string {
     '',
     `${d.requests} release requests for ${d.itemsTargeted} items, stopped by ${d.stoppedBy}. Denials: ${Object.entries(d.denials).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
     `Alerts: ${d.alerts.map((a) => `${a.rule}${a.suspended ? ' (suspended)' : ''}`).join(', ') || 'none'}.`,
+    '',
+    `With ${s.leaseSeconds} s leases and no submits (a release counts as open for the campaign's ${s.minExposureSeconds} s minimum window whatever the lease says): ${s.requests} requests, ${s.itemsDecrypted} items decrypted, stopped by ${s.stoppedBy}. Denials: ${Object.entries(s.denials).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}. Alerts: ${s.alerts.map((a) => `${a.rule}${a.suspended ? ' (suspended)' : ''}`).join(', ') || 'none'}.`,
+    '',
+    '## Forged requests',
+    '',
+    `${f.sent} release requests naming an honest annotator, her device and every item, signed by keys the lab never enrolled under assignments the real hub key signed: ${Object.entries(f.answers).map(([k, n]) => `${k} ${n}`).join(', ')}; ${f.granted} granted. The log gained ${f.recordsAdded} records, ${f.recordsNamingPeople} naming a person, device, item or campaign; ${f.alertsAgainstNamed} alerts against her; suspended: ${f.namedSuspended ? '**yes**' : 'no'}.`,
     '',
     '## Tampering',
     '',

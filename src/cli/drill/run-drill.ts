@@ -33,8 +33,8 @@ import { DataDirLayout, startExchange, type Exchange } from '../demo/exchange.js
 import { writeCanaryDataset } from './canary-dataset.js';
 import type { DrillReport, TamperingCheck } from './drill-report.js';
 import { rollBackQueue, rotateUnleasedItems, snapshotQueue, swapNewestLabels } from './hub-tampering.js';
-import { keyCandidates, tryKeys } from './key-trial.js';
-import { searchPlaintext, type SearchTarget } from './plaintext-search.js';
+import { keyCandidates, plantedKeyControl, tryKeys } from './key-trial.js';
+import { plantedSearchControl, searchPlaintext, type SearchTarget } from './plaintext-search.js';
 import { forgedRequestFlood, stolenDeviceAttack } from './stolen-device.js';
 import { copyVendor, type CopiedFile } from './vendor-copy.js';
 
@@ -271,6 +271,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       seconds: o.attackSeconds,
       leaseSeconds: 1,
       submit: false,
+      avoid: new Set(attack.itemsTaken),
     });
     await monitorCaughtUp(x);
     const shortAlerts = x.alerts.filter((a) => a.subject.annotator === `${x.vendor}:${shortVictim.id}` && Date.parse(a.detectedAt) >= shortStart);
@@ -292,7 +293,10 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       return { id: `line ${r.line}`, canary: r.canary, texts: [...r.texts, ...(minimized ? [JSON.stringify(minimized.content)] : [])] };
     });
     const search = searchPlaintext(copy, targets);
-    const control = searchPlaintext([{ source: 'the dataset file itself', bytes: await readFile(dataset.path) }], targets);
+    // The controls plant into the hub's database as copied (SQLite file or pg_dump): where plaintext would most likely sit.
+    const hubDatabase = copy.find((f) => f.source.startsWith('hub database'));
+    if (!hubDatabase) fail('NOT_FOUND', "drill: the vendor copy holds no hub database file to plant the controls in");
+    const control = plantedSearchControl(hubDatabase);
     o.progress(`searched ${copy.length} files (${search.bytes} bytes): ${search.canariesFound} canaries, ${search.recordsFound} records found`);
 
     const sealed = await sealedAtHub(x);
@@ -301,8 +305,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const trial = await tryKeys(p, candidates, { ...sealed, labPublicKey: x.gk.labSigner.publicKey }, now);
     const probe = sealed.items[0]!;
     const head = await inspectItem(p, probe);
-    const realDek = await unwrapDek(p, await x.gk.keks.kek(parseSlot(JSON.stringify(head.slot)).kek), head).catch(() => undefined);
-    const trialControl = realDek ? await tryKeys(p, [realDek], { items: [probe], labels: [], labPublicKey: x.gk.labSigner.publicKey }, now) : undefined;
+    const kek = await x.gk.keks.kek(parseSlot(JSON.stringify(head.slot)).kek);
+    // The campaign's result key, under the name src/gatekeeper/keystore/secrets.ts keeps it.
+    const resultSecret = await x.gk.secrets.get(`result:${x.campaign}`);
+    const plant = { dek: await unwrapDek(p, kek, head), kek, ...(resultSecret ? { resultSecret } : {}) };
+    const trialControl = await plantedKeyControl(p, hubDatabase, plant, { items: [probe], labels: sealed.labels.slice(0, 1), labPublicKey: x.gk.labSigner.publicKey }, now);
     o.progress(`tried ${candidates.length} key-shaped values: ${trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened} opened anything`);
 
     const logDir = join(dir, 'instance', DataDirLayout.logDir);
@@ -317,8 +324,8 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       instance: { db: o.db ? 'postgres' : 'sqlite', blobs: o.blobs?.startsWith('s3://') ? 's3' : 'directory', records: dataset.records.length, itemsSealed: x.ingest.sealed + x.ingest.alreadyIngested },
       honest: { bots: HONEST_BOTS, labelled, alerts: honestAlerts },
       copy: { files: search.files, bytes: search.bytes, sources: sourceSummary(copy) },
-      plaintext: { canariesSearched: dataset.records.length, canariesFound: search.canariesFound, recordsSearched: search.records, ngramsSearched: search.ngrams, recordsFound: search.recordsFound, hits: search.hits, control: { canariesFoundInDataset: control.canariesFound, recordsFoundInDataset: control.recordsFound } },
-      keys: { ...trial, decrypted: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, control: { realDekOpensItem: (trialControl?.itemsOpened ?? 0) === 1 } },
+      plaintext: { canariesSearched: dataset.records.length, canariesFound: search.canariesFound, recordsSearched: search.records, ngramsSearched: search.ngrams, recordsFound: search.recordsFound, hits: search.hits, control },
+      keys: { ...trial, decrypted: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, control: trialControl },
       stolenDevice: {
         exposureBudget: EXPOSURE_BUDGET,
         itemsTargeted: attack.itemsTargeted,
@@ -347,7 +354,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       forgedRequests: forged,
       tampering,
       log: { size: audit.checkpoint.size, verified: true, integrityAlerts },
-      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, shortLeasesWithinOutstanding: shortAttack.itemsDecrypted <= limits.max_outstanding, forgedRecordsNamingPeople: forged.recordsNamingPeople, forgedAlertsOrSuspensions: forged.alertsAgainstNamed + (forged.namedSuspended ? 1 : 0), controlsPassed: control.canariesFound === dataset.records.length && (trialControl?.itemsOpened ?? 0) === 1, pass: false },
+      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, shortLeasesWithinOutstanding: shortAttack.itemsDecrypted <= limits.max_outstanding, forgedRecordsNamingPeople: forged.recordsNamingPeople, forgedAlertsOrSuspensions: forged.alertsAgainstNamed + (forged.namedSuspended ? 1 : 0), controlsPassed: control.passed && trialControl.passed, pass: false },
     };
     const v = report.verdict;
     report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.shortLeasesWithinOutstanding && v.forgedRecordsNamingPeople === 0 && v.forgedAlertsOrSuspensions === 0 && v.undetectedTampering === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';

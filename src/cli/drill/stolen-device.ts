@@ -39,6 +39,8 @@ export interface StolenDeviceOptions {
   readonly leaseSeconds?: number;
   /** Submit a junk label for each item opened (frees outstanding places; the default), or leave every release open. */
   readonly submit?: boolean;
+  /** Items the attacker already knows are taken (from an earlier run): not asked for again. */
+  readonly avoid?: ReadonlySet<string>;
 }
 
 export interface StolenDeviceResult {
@@ -52,6 +54,8 @@ export interface StolenDeviceResult {
   readonly firstGrantMs: number | undefined;
   readonly suspendedMs: number | undefined;
   readonly stoppedBy: 'suspended' | 'time' | 'no-items';
+  /** Items it opened, or was told another annotator or itself already had: what a later run avoids. */
+  readonly itemsTaken: readonly string[];
 }
 
 const SUSPENDED = new Set(['DEVICE_SUSPENDED', 'ANNOTATOR_SUSPENDED', 'VENDOR_SUSPENDED']);
@@ -68,7 +72,8 @@ export async function stolenDeviceAttack(o: StolenDeviceOptions): Promise<Stolen
   let firstGrantMs: number | undefined;
   let suspendedMs: number | undefined;
   const until = Date.now() + o.seconds * 1000;
-  const pending = [...rows];
+  const pending = rows.filter((r) => !o.avoid?.has(r.item));
+  const taken: string[] = [];
   while (pending.length > 0 && Date.now() < until) {
     const row = pending[0]!;
     const now = Math.floor(Date.now() / 1000);
@@ -96,12 +101,12 @@ export async function stolenDeviceAttack(o: StolenDeviceOptions): Promise<Stolen
         suspendedMs = Date.now();
         break;
       }
-      if (code === 'REPEAT_ITEM' || code === 'OVERLAP_CAP' || code === 'ITEM_UNKNOWN') pending.shift();
+      if (code === 'REPEAT_ITEM' || code === 'OVERLAP_CAP' || code === 'ITEM_UNKNOWN') taken.push(pending.shift()!.item);
       else await new Promise((r) => setTimeout(r, 100));
       continue;
     }
     firstGrantMs ??= Date.now();
-    pending.shift();
+    taken.push(pending.shift()!.item);
     const dek = await openGrant(p, answer.grant, request, o.device.kex);
     const sealed = await hub.blobs.get(row.blob_key);
     if (sealed) {
@@ -124,6 +129,7 @@ export async function stolenDeviceAttack(o: StolenDeviceOptions): Promise<Stolen
     firstGrantMs,
     suspendedMs,
     stoppedBy: suspendedMs !== undefined ? 'suspended' : pending.length === 0 ? 'no-items' : 'time',
+    itemsTaken: taken,
   };
 }
 
