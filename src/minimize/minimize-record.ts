@@ -13,6 +13,7 @@ import type { LabOnlySection } from './lab-only.js';
 import type { Policy } from './policy-schema.js';
 import { allowFilter, type AllowRule } from './policy-lists.js';
 import { PseudonymTable, type Pseudonymizer } from './pseudonymizer.js';
+import type { ReviewMessage, ReviewRecord, ReviewSegment } from './review-page.js';
 import { applyFindings, detectIn, type ActedFinding, type ScrubState } from './scrub-text.js';
 import { applyKeep } from './structure.js';
 
@@ -22,6 +23,8 @@ export interface MinimizeContext {
   readonly detectors: readonly ActiveDetector[];
   readonly pseudonymizer: Pseudonymizer;
   readonly sourceFile: string;
+  /** Build the review page's view of this record (original and replacements side by side). */
+  readonly review?: boolean;
 }
 
 export type Outcome =
@@ -32,6 +35,8 @@ export type Outcome =
       readonly entities: ReadonlyMap<string, number>;
       readonly dropped: Readonly<Record<string, number>>;
       readonly truncatedMessages: number;
+      /** Only when the context asked for it. */
+      readonly review?: ReviewRecord;
     }
   | { readonly kind: 'dropped' | 'quarantined'; readonly reason: string; readonly entities: ReadonlyMap<string, number> };
 
@@ -54,9 +59,12 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
   const keep = (text: string, findings: ActedFinding[]) => (allowed === undefined ? findings : withoutAllowed(text, findings, allowed, state));
   const found = originals.map((m) => keep(m.text, detectIn(m.text, ctx.detectors)));
   const linked = linkedNames(found, originals.map((m) => m.text), ctx.detectors);
+  const reviewed: ReviewMessage[] | undefined = ctx.review === true ? [] : undefined;
   for (const [i, m] of originals.entries()) {
     const findings = linked === undefined ? found[i]! : [...found[i]!, ...keep(m.text, detectIn(m.text, [linked]))];
-    let text = applyFindings(m.text, findings, state);
+    const segments: ReviewSegment[] | undefined = reviewed === undefined ? undefined : [];
+    let text = applyFindings(m.text, findings, state, segments);
+    reviewed?.push({ role: m.role, segments: segments!, truncated: text.length > maxMessageChars });
     if (text.length > maxMessageChars) {
       if (onOversizedMessage === 'drop') return { kind: 'dropped', reason: 'limits.maxMessageChars', entities: state.entities };
       text = text.slice(0, maxMessageChars) + TRUNCATION_MARK;
@@ -75,6 +83,7 @@ export function minimizeRecord(record: unknown, line: number, ctx: MinimizeConte
     entities: state.entities,
     dropped: kept.dropped,
     truncatedMessages,
+    ...(reviewed === undefined ? {} : { review: { line, messages: reviewed } }),
   };
 }
 

@@ -5,7 +5,7 @@
  * waits for the file stream to drain.
  */
 import { once } from 'node:events';
-import { createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { activeDetectors } from './detectors/registry.js';
 import { MinimizeError, refuse } from './errors.js';
@@ -17,6 +17,7 @@ import type { Policy } from './policy-schema.js';
 import { ProgressLine } from './progress.js';
 import { Pseudonymizer } from './pseudonymizer.js';
 import { addCounts, emptyReport, recordFailure, type MinimizeReport } from './report.js';
+import { renderReviewPage, ReviewSample } from './review-page.js';
 import { parseJsonText } from '../core/schema.js';
 import { DetectorFailure } from './scrub-text.js';
 
@@ -31,6 +32,8 @@ export interface RunOptions {
   readonly quarantineOut?: string | undefined;
   readonly pseudonymSecret: Uint8Array;
   readonly progressStream?: NodeJS.WriteStream | undefined;
+  /** Write the review page (plaintext, lab only) for a random sample of `sample` emitted records. */
+  readonly review?: { readonly path: string; readonly sample: number } | undefined;
 }
 
 class JsonlWriter {
@@ -79,6 +82,7 @@ export async function runMinimize(options: RunOptions): Promise<MinimizeReport> 
   const quarantine = options.quarantineOut === undefined ? undefined : new JsonlWriter(options.quarantineOut);
   const progress = options.progressStream === undefined ? undefined : new ProgressLine(options.progressStream, size);
   const position = { bytesRead: 0 };
+  const sample = options.review === undefined ? undefined : new ReviewSample(options.review.sample);
   try {
     for await (const line of readLines(options.input, policy.limits.maxRecordBytes, position)) {
       report.bytes.in += line.bytes;
@@ -106,13 +110,14 @@ export async function runMinimize(options: RunOptions): Promise<MinimizeReport> 
       }
       format ??= detectFormat(record, mapping);
       report.format = format.name;
-      const context: MinimizeContext = { policy, format, detectors, pseudonymizer, sourceFile: options.input };
+      const context: MinimizeContext = { policy, format, detectors, pseudonymizer, sourceFile: options.input, review: sample?.wants() === true };
       try {
         const outcome = minimizeRecord(record, line.line, context);
         addCounts(report.entities, outcome.entities);
         if (outcome.kind === 'emitted') {
           await out.write(outcome.record);
           if (labOnly !== undefined) await labOnly.write(outcome.labOnly);
+          if (outcome.review !== undefined) sample?.add(outcome.review);
           addCounts(report.fields.dropped, Object.entries(outcome.dropped));
           report.truncatedMessages += outcome.truncatedMessages;
           report.records.emitted++;
@@ -140,6 +145,10 @@ export async function runMinimize(options: RunOptions): Promise<MinimizeReport> 
   }
   report.bytes.out = out.bytes;
   if (report.records.read === 0) refuse('TRUNCATED', `input ${options.input} has no records (only blank lines)`);
+  if (options.review !== undefined && sample !== undefined) {
+    const page = renderReviewPage({ input: options.input, format: report.format, recordsRead: report.records.read, counts: report.entities, records: sample.records() });
+    writeFileSync(options.review.path, page, { mode: 0o600 });
+  }
   return report;
 }
 

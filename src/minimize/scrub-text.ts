@@ -10,6 +10,7 @@ import { MinimizeError } from './errors.js';
 import { resolveOverlaps } from './overlaps.js';
 import type { Pseudonymizer, PseudonymTable } from './pseudonymizer.js';
 import type { Action } from './policy-schema.js';
+import type { ReviewSegment } from './review-page.js';
 
 export class DetectorFailure extends MinimizeError {
   constructor(readonly detectorId: string) {
@@ -48,9 +49,15 @@ export function scrubText(text: string, detectors: readonly ActiveDetector[], st
   return applyFindings(text, detectIn(text, detectors), state);
 }
 
-/** Resolves overlaps among `found` and applies each winner's action to `text`. */
-export function applyFindings(text: string, found: readonly ActedFinding[], state: ScrubState): string {
-  if (found.length === 0) return text;
+/**
+ * Resolves overlaps among `found` and applies each winner's action to `text`. With `segments`,
+ * also lists the text as unchanged stretches and replacements, for the review page.
+ */
+export function applyFindings(text: string, found: readonly ActedFinding[], state: ScrubState, segments?: ReviewSegment[]): string {
+  if (found.length === 0) {
+    segments?.push({ text });
+    return text;
+  }
   const resolved = resolveOverlaps(found) as ActedFinding[];
   let out = '';
   let cursor = 0;
@@ -59,6 +66,8 @@ export function applyFindings(text: string, found: readonly ActedFinding[], stat
     const key = `${f.entity}/${f.ruleId}`;
     state.entities.set(key, (state.entities.get(key) ?? 0) + 1);
     out += text.slice(cursor, f.start);
+    if (segments !== undefined && f.start > cursor) segments.push({ text: text.slice(cursor, f.start) });
+    const replacedFrom = out.length;
     cursor = f.end;
     switch (f.action) {
       case 'pseudonymize': {
@@ -79,6 +88,8 @@ export function applyFindings(text: string, found: readonly ActedFinding[], stat
         out += `[${f.entity.toUpperCase()}]`;
         break;
     }
+    segments?.push({ original: value, replaced: out.slice(replacedFrom), entity: f.entity, ruleId: f.ruleId, action: f.action });
   }
+  if (segments !== undefined && cursor < text.length) segments.push({ text: text.slice(cursor) });
   return out + text.slice(cursor);
 }
