@@ -103,7 +103,7 @@ export function createHubApp(ctx: HubContext, options: HubHttpOptions = {}): Hon
 
   app.onError((err, c) => {
     const { status, body, retryAfter } = describeError(err);
-    if (status >= 500) report(err, `${c.req.method} ${new URL(c.req.url).pathname}`);
+    if (body.error.code === 'INTERNAL') report(err, `${c.req.method} ${new URL(c.req.url).pathname}`);
     if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
     return c.json(body, status as 400);
   });

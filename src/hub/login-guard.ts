@@ -21,8 +21,10 @@
  *
  * A correct password gives back the tokens its attempt took, so logging in
  * never uses up anyone's allowance. Hashing then runs in the bounded
- * PasswordQueue, where sources without recent failures go first. State is in
- * process memory: behind a load balancer each process enforces its share.
+ * PasswordQueue, where a (username, source) pair that logged in before (in
+ * the last 30 days) goes first, then sources without recent failures. State
+ * is in process memory: behind a load balancer each process enforces its
+ * share, and a restart forgets which pairs logged in before.
  */
 import { isIPv6 } from 'node:net';
 import { refuse } from './hub-error.js';
@@ -46,6 +48,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 
 /** How long a failed attempt marks its source as suspect (lower hashing priority, no clean pass for that username). */
 const SUSPECT_SECONDS = 15 * 60;
+/** How long a successful login makes its (username, source) pair `known` (first in the hashing queue). */
+const KNOWN_SECONDS = 30 * 86_400;
 /** Entries beyond this are forgotten oldest-first; forgetting only ever errs towards allowing. */
 const MAX_ENTRIES = 100_000;
 
@@ -72,6 +76,8 @@ export class LoginGuard {
   /** When each (username, source) pair and each source last failed. */
   private readonly pairFailures = new Map<string, number>();
   private readonly sourceFailures = new Map<string, number>();
+  /** When each (username, source) pair last logged in. */
+  private readonly pairSuccesses = new Map<string, number>();
 
   constructor(
     limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
@@ -102,7 +108,7 @@ export class LoginGuard {
       this.pairs.refund(pair);
       refuse('RATE_LIMITED', 'too many failed logins for this username; wait and retry', this.users.retryAfter(username));
     }
-    const priority: HashPriority = this.failedRecently(this.sourceFailures, source) ? 'suspect' : 'clean';
+    const priority: HashPriority = this.within(this.pairSuccesses, pair, KNOWN_SECONDS) ? 'known' : this.failedRecently(this.sourceFailures, source) ? 'suspect' : 'clean';
     let verdict: boolean;
     try {
       verdict = await this.queue.run(priority, verify);
@@ -116,6 +122,7 @@ export class LoginGuard {
       this.pairs.refund(pair);
       if (chargedUser) this.users.refund(username);
       this.pairFailures.delete(pair);
+      remember(this.pairSuccesses, pair, this.now());
     } else {
       remember(this.pairFailures, pair, this.now());
       remember(this.sourceFailures, source, this.now());
@@ -124,8 +131,12 @@ export class LoginGuard {
   }
 
   private failedRecently(failures: Map<string, number>, key: string): boolean {
-    const at = failures.get(key);
-    return at !== undefined && this.now() - at < SUSPECT_SECONDS;
+    return this.within(failures, key, SUSPECT_SECONDS);
+  }
+
+  private within(times: Map<string, number>, key: string, seconds: number): boolean {
+    const at = times.get(key);
+    return at !== undefined && this.now() - at < seconds;
   }
 }
 

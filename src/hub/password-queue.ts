@@ -7,15 +7,19 @@
  * `concurrency` hashes run at once, at most `maxWaiting` wait, and anything
  * beyond is refused at once with BUSY (503, Retry-After), before any work.
  *
- * Two priorities: attempts from a source with no recent failed login go ahead
- * of attempts from sources that have failed. When the queue is full, a clean
- * attempt takes the place of the newest waiting suspect one (which is refused
- * with BUSY), so a flood of wrong passwords cannot keep a first attempt with
- * the right one waiting behind it.
+ * Three priorities, highest first: `known` (this username logged in from this
+ * source before), `clean` (a source with no recent failed login) and
+ * `suspect` (a source that failed recently). A waiter goes after those of its
+ * own priority and before all lower ones; when the queue is full, a newcomer
+ * takes the place of the newest waiter of a lower priority (which is refused
+ * with BUSY). So a flood of wrong passwords cannot keep the owner, who either
+ * comes from where they logged in before or has not failed, waiting behind it.
  */
 import { HubError } from './hub-error.js';
 
-export type HashPriority = 'clean' | 'suspect';
+export type HashPriority = 'known' | 'clean' | 'suspect';
+
+const RANK: Record<HashPriority, number> = { known: 0, clean: 1, suspect: 2 };
 
 export interface PasswordQueueLimits {
   /** Hashes running at once. Default 2: half of libuv's default pool stays free for everything else. */
@@ -67,7 +71,7 @@ export class PasswordQueue {
 
   private wait(priority: HashPriority): Promise<void> {
     if (this.waiting.length >= this.limits.maxWaiting) {
-      const displaced = priority === 'clean' ? this.newestSuspect() : -1;
+      const displaced = this.newestBelow(priority);
       if (displaced < 0) {
         this.refused++;
         throw busy();
@@ -77,16 +81,16 @@ export class PasswordQueue {
     }
     return new Promise<void>((start, reject) => {
       const waiter: Waiter = { priority, start, refuse: reject };
-      // Clean attempts go after the other clean ones but before every suspect one.
-      const at = priority === 'clean' ? this.waiting.findIndex((w) => w.priority === 'suspect') : -1;
+      const at = this.waiting.findIndex((w) => RANK[w.priority] > RANK[priority]);
       if (at < 0) this.waiting.push(waiter);
       else this.waiting.splice(at, 0, waiter);
     });
   }
 
-  private newestSuspect(): number {
-    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.priority === 'suspect') return i;
-    return -1;
+  /** The newest waiter of a lower priority than `priority` (the queue is ordered, so the last one if any), or -1. */
+  private newestBelow(priority: HashPriority): number {
+    const last = this.waiting.length - 1;
+    return last >= 0 && RANK[this.waiting[last]!.priority] > RANK[priority] ? last : -1;
   }
 
   /** Hands the finished hash's slot to the first waiter, or frees it. */

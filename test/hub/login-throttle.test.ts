@@ -96,6 +96,25 @@ describe('password queue', () => {
     await assert.rejects(queue.run('clean', async () => Promise.reject(new Error('storage down'))), /storage down/);
     assert.deepEqual(queue.stats, { started: 4, refused: 2, running: 0, waiting: 0 }, 'a failed hash frees its slot');
   });
+
+  test('a pair that logged in before goes ahead of clean ones, and takes the place of a clean one when full', async () => {
+    const queue = new PasswordQueue({ concurrency: 1, maxWaiting: 2 });
+    const order: string[] = [];
+    let unblock!: () => void;
+    const blocker = queue.run('clean', () => new Promise<boolean>((r) => (unblock = () => r(true))));
+    const job = (name: string) => async () => {
+      order.push(name);
+      return true;
+    };
+    const c1 = queue.run('clean', job('c1'));
+    const c2 = queue.run('clean', job('c2'));
+    await assert.rejects(queue.run('clean', job('c3')), (err: { code?: string }) => err.code === 'BUSY');
+    const known = queue.run('known', job('known'));
+    await assert.rejects(c2, (err: { code?: string }) => err.code === 'BUSY');
+    unblock();
+    await Promise.all([blocker, c1, known]);
+    assert.deepEqual(order, ['known', 'c1']);
+  });
 });
 
 describe('username throttling', () => {

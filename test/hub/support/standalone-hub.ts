@@ -1,7 +1,8 @@
 /**
  * A real hub in its own process, for tests that measure the process: SQLite
  * and a file blob store in a temporary directory, lab `acme-lab` registered
- * with the key from seed 40 (as in harness.ts), default limits. Prints
+ * with the key from seed 40 (as in harness.ts), annotator `alice` with the
+ * harness's password, default limits. Prints
  * "listening <url>" when it answers and runs until SIGTERM.
  *
  *   node --import tsx test/hub/support/standalone-hub.ts
@@ -10,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBase64Url } from '../../../src/core/bytes.js';
+import { addAnnotator } from '../../../src/hub/accounts.js';
 import { startHub } from '../../../src/hub/hub-server.js';
 import { registerLab } from '../../../src/hub/tenancy.js';
 import { p, seed } from '../../support/fixtures.js';
@@ -29,6 +31,7 @@ const hub = await startHub({
 });
 const lab = await p.ed25519FromSeed(seed(STANDALONE_LAB_SEED));
 await registerLab(hub.ctx, { lab: STANDALONE_LAB, signingKey: toBase64Url(lab.publicKey) });
+await addAnnotator(hub.ctx, { id: 'ann-alice', username: 'alice', password: 'correct horse battery staple' });
 console.log(`listening ${hub.url}`);
 process.once('SIGTERM', () => {
   void hub
