@@ -138,14 +138,34 @@ function memberNamesInText(text: string): number {
 /** Number of members in all objects of a parsed value, iteratively (no recursion to overflow); BAD_FORMAT beyond MAX_JSON_DEPTH. */
 function membersInValue(value: unknown, what: string): number {
   let members = 0;
-  const stack: { v: object; depth: number }[] = [];
-  if (value !== null && typeof value === 'object') stack.push({ v: value, depth: 1 });
-  while (stack.length > 0) {
-    const { v, depth } = stack.pop()!;
+  // Two parallel stacks rather than one of {value, depth} records: no allocation per node.
+  const values: object[] = [];
+  const depths: number[] = [];
+  if (value !== null && typeof value === 'object') {
+    values.push(value);
+    depths.push(1);
+  }
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
     if (depth > MAX_JSON_DEPTH) fail('BAD_FORMAT', `${what}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-    const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
-    if (!Array.isArray(v)) members += children.length;
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push({ v: c, depth: depth + 1 });
+    if (Array.isArray(v)) {
+      for (const c of v) {
+        if (c !== null && typeof c === 'object') {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        members++;
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') {
+          values.push(c);
+          depths.push(depth + 1);
+        }
+      }
+    }
   }
   return members;
 }
