@@ -123,6 +123,8 @@ export function taskView(task: TaskType, content: ItemContent): TaskView {
   }
   const byId = new Map(content.messages.map((m) => [m.id, m]));
   const turns = content.branches.length > 0 ? pathTo(byId, content.branches[0]!.leafId) : firstChildPath(content, undefined);
+  // No root (every message names a parent that is not there) or a branch to no message: nothing to show.
+  if (turns.length === 0) fail('BAD_FORMAT', `This item has no conversation to show, so it cannot be a ${task} task. Skip it as a broken item.`);
   const last = [...turns].reverse().find((t) => t.role === 'assistant') ?? turns[turns.length - 1]!;
   return { task, turns, response: { key: content.branches[0]?.label ?? last.id, turns: [last] } };
 }

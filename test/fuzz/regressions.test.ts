@@ -1,7 +1,9 @@
 /** Inputs the fuzzer (test/fuzz/targets.ts, `npm run fuzz`) found, each a bug fixed in the product. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TASK_TYPES } from '../../src/core/campaign-manifest.js';
 import { KeyholeError } from '../../src/core/errors.js';
+import { parseItemContent, taskView } from '../../src/core/item-content.js';
 import { parseIndexPartial, parseTileLevelIndexPartial } from '../../src/core/tile-paths.js';
 import { parsePolicy } from '../../src/minimize/policy-file.js';
 
@@ -19,4 +21,13 @@ test('policy files: an alias to no anchor, or aliases that expand too far, are r
   for (const text of ['*\u0000', '*a', 'version: 1\ntask: *t\n']) assert.throws(() => parsePolicy(text, 'policy.yaml'), refusedAs('BAD_FORMAT'), text);
   const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
   assert.throws(() => parsePolicy(laughs, 'policy.yaml'), refusedAs('BAD_FORMAT'));
+});
+
+test('item content: messages that form no conversation are a broken item (BAD_FORMAT), not a TypeError (seed 4)', () => {
+  const noRoot = { messages: [{ id: 'm2', parentId: 'm1', role: 'assistant', text: 'A' }, { id: 'm3', parentId: 'm1', role: 'assistant', text: 'B' }] };
+  const branchToNothing = { messages: [{ id: 'm1', parentId: null, role: 'user', text: 'Hi' }], branches: [{ label: 'chosen', leafId: 'm9' }] };
+  for (const value of [noRoot, branchToNothing]) {
+    const content = parseItemContent(new TextEncoder().encode(JSON.stringify(value)));
+    for (const task of TASK_TYPES) assert.throws(() => taskView(task, content), refusedAs('BAD_FORMAT'), task);
+  }
 });
