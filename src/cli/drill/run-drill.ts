@@ -4,10 +4,11 @@
  * configuration, environment and output, its assignment-signing key, and one
  * annotator's device keys. Each phase measures what the attacker got and
  * what keyhole noticed; controls prove each measurement can see a success
- * (the search finds the canaries in the dataset itself; the key trial opens
- * an item with its real DEK).
+ * (a canary and a word run planted inside the hub database's copy, in each
+ * encoding, are found by the same search; a real DEK, KEK and result key
+ * planted there are found by the candidate finder and open what they should).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { join } from 'node:path';
@@ -308,7 +309,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const kek = await x.gk.keks.kek(parseSlot(JSON.stringify(head.slot)).kek);
     // The campaign's result key, under the name src/gatekeeper/keystore/secrets.ts keeps it.
     const resultSecret = await x.gk.secrets.get(`result:${x.campaign}`);
-    const plant = { dek: await unwrapDek(p, kek, head), kek, ...(resultSecret ? { resultSecret } : {}) };
+    const plant = { dek: await unwrapDek(p, kek, head), kek: kek.key, ...(resultSecret ? { resultSecret } : {}) };
     const trialControl = await plantedKeyControl(p, hubDatabase, plant, { items: [probe], labels: sealed.labels.slice(0, 1), labPublicKey: x.gk.labSigner.publicKey }, now);
     o.progress(`tried ${candidates.length} key-shaped values: ${trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened} opened anything`);
 
