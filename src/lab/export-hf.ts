@@ -9,7 +9,8 @@
  *                      preference columns (prompt, chosen, rejected, margin)
  *                      and the aggregate, gold and review status
  *   data/labels.jsonl  one row per label: every overlapping annotator's
- *                      answer, strength, rationale, rubric scores, time
+ *                      answer, strength, rationale, rubric scores, time,
+ *                      including the labels of items `default` leaves out
  *
  * Every row of a file has the same columns with the same types (null where a
  * task has no such field), and the card declares them as `features`, so the
@@ -22,7 +23,7 @@ import { basename, dirname, join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { RUBRIC_ASPECTS } from '../core/label-plaintext.js';
 import type { Message } from '../minimize/conversation.js';
-import { LineFile, marginOf, type ExportedItem, type ExportSink, type ExportSummary, type SidecarRecord } from './export.js';
+import { LineFile, marginOf, type ExportedItem, type ExportedLabel, type ExportSink, type ExportSummary, type LeftOutItem, type SidecarRecord } from './export.js';
 
 type Feature = 'string' | 'int64' | 'float64' | 'bool' | { readonly sequence: 'string' } | { readonly list: Fields } | { readonly struct: Fields };
 type Fields = ReadonlyArray<readonly [string, Feature]>;
@@ -55,6 +56,8 @@ export const TRAIN_FEATURES: Fields = [
 /** The columns of data/labels.jsonl. */
 export const LABEL_FEATURES: Fields = [
   ['item', 'string'],
+  ['exported', 'bool'],
+  ['left_out', 'string'],
   ['annotator', 'string'],
   ['stage', 'string'],
   ['submitted', 'int64'],
@@ -133,14 +136,31 @@ export function trainRow(x: ExportedItem): Record<string, unknown> {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** One row per label, every column present (null where the task has no such field). */
-export function labelRows(record: SidecarRecord): Array<Record<string, unknown>> {
-  const chosen = record.order[0];
+interface LabelledItem {
+  readonly item: string;
+  readonly gold: boolean;
+  readonly labels: readonly ExportedLabel[];
+  /** The exported first response's key; undefined for an item left out. */
+  readonly chosen: string | undefined;
+  readonly leftOut: LeftOutItem['reason'] | null;
+}
+
+export const exportedLabels = (record: SidecarRecord): LabelledItem => ({ item: record.item, gold: record.gold, labels: record.labels, chosen: record.order[0], leftOut: null });
+export const leftOutLabels = (x: LeftOutItem): LabelledItem => ({ item: x.item, gold: x.gold, labels: x.labels, chosen: undefined, leftOut: x.reason });
+
+/**
+ * One row per label, every column present (null where the task has no such field).
+ * `strength_toward_chosen` is toward the exported `chosen` response; null for an item left out.
+ */
+export function labelRows(record: LabelledItem): Array<Record<string, unknown>> {
+  const chosen = record.chosen;
   return record.labels.map((l) => {
     const x = l.label;
     const ratings = typeof x.ratings === 'object' && x.ratings !== null ? (x.ratings as Record<string, unknown>) : null;
     return {
       item: record.item,
+      exported: record.leftOut === null,
+      left_out: record.leftOut,
       annotator: l.annotator,
       stage: l.stage,
       submitted: l.submitted,
@@ -150,7 +170,7 @@ export function labelRows(record: SidecarRecord): Array<Record<string, unknown>>
       task: str(x.task),
       preferred: 'preferred' in l.answer ? l.answer.preferred : null,
       choice: str(x.choice),
-      strength_toward_chosen: typeof x.strength === 'number' ? (x.a === chosen ? -x.strength : x.strength) : null,
+      strength_toward_chosen: typeof x.strength === 'number' && chosen !== undefined ? (x.a === chosen ? -x.strength : x.strength) : null,
       order: 'order' in l.answer ? l.answer.order : null,
       rankable: typeof x.rankable === 'boolean' ? x.rankable : null,
       reason: str(x.reason),
@@ -235,7 +255,7 @@ lease at a time; the lab opened and un-blinded their labels. Exported ${generate
 | licence | ${md(facts.license)} |
 | items in the campaign | ${facts.items} |
 | items exported (\`default\`) | ${s.exported} |
-| labels (\`labels\`) | ${labelRowCount} of the ${s.labels} collected (labels of items left out are not exported) |
+| labels (\`labels\`) | ${labelRowCount}: every label collected, those of items left out of \`default\` marked \`exported: false\` |
 | annotators | ${s.annotators.length} |
 | left out | ${s.skipped.unlabelled} unlabelled, ${s.ties === 'drop' ? s.skipped.tied : 0} tied, ${s.skipped.notRankable} not rankable |
 | ties | ${s.ties === 'include' ? `included (${s.skipped.tied}, marked \`tie\`)` : 'dropped'} |
@@ -257,7 +277,7 @@ agreeing with the exported answer), \`agrees_with_source\`, \`tie\`, \`gold\`, \
 pairs and the mean-rank gap between \`rejected\` and \`chosen\` for rankings.
 
 \`labels\` rows are every label of every annotator (pseudonymous, as the audit log names them), including
-answers a later revision \`superseded\`: \`preferred\` and \`order\` in the source dataset's names,
+those of items \`default\` leaves out (\`exported\` false, \`left_out\` tied or not-rankable) and answers a later revision \`superseded\`: \`preferred\` and \`order\` in the source dataset's names,
 \`strength_toward_chosen\` (−3…3), \`rationale\`, rubric \`ratings\`, safety fields, and \`seconds\` on task.
 
 ## Bradley–Terry strengths
@@ -293,11 +313,17 @@ export async function hfSink(o: HfSinkOptions): Promise<ExportSink> {
   return {
     async item(x) {
       await train.write(`${JSON.stringify(trainRow(x))}\n`);
-      for (const row of labelRows(x.record)) {
+      for (const row of labelRows(exportedLabels(x.record))) {
         await labels.write(`${JSON.stringify(row)}\n`);
         labelRowCount++;
       }
       o.onRecord?.(x.record);
+    },
+    async leftOut(x) {
+      for (const row of labelRows(leftOutLabels(x))) {
+        await labels.write(`${JSON.stringify(row)}\n`);
+        labelRowCount++;
+      }
     },
     async finish(summary) {
       await train.commit();

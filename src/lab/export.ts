@@ -18,7 +18,9 @@
  * - The text is the minimized text the annotators saw: surrogates stay unless
  *   `reidentify`, which puts the originals back from each item's lab-only
  *   pseudonym table (opened with the lab-section key, in this process only).
- * - Line i of the JSONL is `records[i]` of the sidecar.
+ * - Line i of the JSONL is `records[i]` of the sidecar; labelled items the
+ *   training records leave out go, with every label, to `<out>.left-out.jsonl`
+ *   (in an `hf` folder, to data/labels.jsonl with `exported: false`).
  * - Streaming: items are read one at a time and written line by line with
  *   back-pressure; per-annotator figures are kept as counts of seconds, so
  *   memory does not grow with the number of labels (bench/export.ts).
@@ -444,9 +446,20 @@ export interface ExportedItem {
   readonly record: SidecarRecord;
 }
 
-/** A writer of one export format: gets each exported item in order, then the summary. */
+/** A labelled item the training records leave out (a dropped tie, a task with no preference), with every label. */
+export interface LeftOutItem {
+  readonly item: string;
+  readonly sourceLine: number;
+  readonly reason: 'tied' | 'not-rankable';
+  readonly gold: boolean;
+  readonly review: 'none' | 'reviewed';
+  readonly labels: readonly ExportedLabel[];
+}
+
+/** A writer of one export format: gets each exported item in order (and each labelled item left out), then the summary. */
 export interface ExportSink {
   item(x: ExportedItem): Promise<void>;
+  leftOut(x: LeftOutItem): Promise<void>;
   finish(summary: ExportSummary): Promise<void>;
   abort(): Promise<void>;
 }
@@ -477,12 +490,17 @@ export async function streamExport(o: StreamExportOptions): Promise<ExportSummar
       for (const a of accepted) seconds.add(a.annotator, Number(a.label.seconds ?? 0));
       const labelled = withSupersession(accepted, item.item);
       const decided = decide(labelled);
+      const exportedLabels = (): ExportedLabel[] =>
+        labelled.map((l) => ({ annotator: l.a.annotator, stage: l.a.stage, seconds: Number(l.a.label.seconds ?? 0), submitted: l.a.submitted, answer: l.a.unblinded, superseded: l.superseded, label: l.a.label }));
+      const leaveOut = (reason: LeftOutItem['reason']): Promise<void> =>
+        o.sink.leftOut({ item: item.item, sourceLine: item.line, reason, gold: o.gold.has(item.item), review: accepted.some((a) => a.stage === 'review') ? 'reviewed' : 'none', labels: exportedLabels() });
       if (decided.kind === 'unlabelled') {
         skipped.unlabelled++;
         continue;
       }
       if (decided.kind === 'not-rankable') {
         skipped.notRankable++;
+        await leaveOut('not-rankable');
         continue;
       }
       const names = sourceNames(labelled);
@@ -498,7 +516,10 @@ export async function streamExport(o: StreamExportOptions): Promise<ExportSummar
       }
       if (decided.kind === 'tied') {
         skipped.tied++;
-        if (o.ties === 'drop') continue;
+        if (o.ties === 'drop') {
+          await leaveOut('tied');
+          continue;
+        }
       }
       const conv = item.content as unknown as Conversation;
       const paths = candidatePaths(conv, decided.order);
@@ -514,7 +535,7 @@ export async function streamExport(o: StreamExportOptions): Promise<ExportSummar
         line: exported,
         item: item.item,
         sourceLine: item.line,
-        labels: labelled.map((l) => ({ annotator: l.a.annotator, stage: l.a.stage, seconds: Number(l.a.label.seconds ?? 0), submitted: l.a.submitted, answer: l.a.unblinded, superseded: l.superseded, label: l.a.label })),
+        labels: exportedLabels(),
         order: decided.order,
         sourceOrder: decided.order.map((k) => names.get(k) ?? null),
         agreement: decided.agreement,
@@ -555,6 +576,7 @@ export async function streamExport(o: StreamExportOptions): Promise<ExportSummar
 export async function jsonlSink(format: JsonlFormat, out: string, onRecord?: (r: SidecarRecord) => void): Promise<ExportSink> {
   const data = await LineFile.create(out);
   const side = await LineFile.create(sidecarPath(out));
+  const leftOut = await LineFile.create(leftOutPath(out));
   let first = true;
   await side.write('{"records":[\n');
   return {
@@ -566,15 +588,20 @@ export async function jsonlSink(format: JsonlFormat, out: string, onRecord?: (r:
       first = false;
       onRecord?.(record);
     },
+    async leftOut(x) {
+      await leftOut.write(`${JSON.stringify(x)}\n`);
+    },
     async finish(summary) {
       const rest = JSON.stringify(summary);
       await side.write(`\n],${rest.slice(1)}\n`);
       await data.commit();
       await side.commit();
+      await leftOut.commit();
     },
     async abort() {
       await data.abort();
       await side.abort();
+      await leftOut.abort();
     },
   };
 }
@@ -615,9 +642,14 @@ export async function exportResults(o: ExportOptions): Promise<Sidecar> {
   return { ...summary, records };
 }
 
-/** The sidecar of a JSONL export; an `hf` folder keeps its own as sidecar.json. */
+/** The sidecar of a JSONL export: one record per line of the export, with every label behind it. */
 export function sidecarPath(out: string): string {
   return `${out}.sidecar.json`;
+}
+
+/** Beside a JSONL export: the labelled items it leaves out (dropped ties, tasks with no preference), one per line with every label. */
+export function leftOutPath(out: string): string {
+  return `${out}.left-out.jsonl`;
 }
 
 async function openLabOnly(o: ExportOptions, item: LedgerItem): Promise<LabOnlyView> {

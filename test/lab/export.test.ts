@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../src/core/bytes.js';
 import { openLabSection as openSection, sealLabSection } from '../../src/core/lab-section.js';
-import { exportResults, sidecarPath, type PairAggregate, type Sidecar } from '../../src/lab/export.js';
+import { exportResults, leftOutPath, sidecarPath, type LeftOutItem, type PairAggregate, type Sidecar } from '../../src/lab/export.js';
 import { CampaignStore, type AcceptedLabel, type LedgerItem } from '../../src/lab/lab-store.js';
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
+import { needs } from '../support/environment.js';
 import { pairItem, pairLabel, rankingItem, rankLabel } from './support/labels.js';
 
 const dirs: string[] = [];
@@ -91,7 +92,12 @@ test('TRL export: the aggregate with its margin, every label behind it, ties dro
   assert.equal(r4.agreesWithSource, false);
   assert.equal((lines[1]!.chosen as Array<{ content: string }>)[0]!.content, 'Answer two 4');
 
+  const leftOut = (await readFile(leftOutPath(out), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as LeftOutItem);
+  assert.deepEqual(leftOut.map((x) => [x.item, x.reason, x.labels.length]), [['i1', 'tied', 2], ['i2', 'tied', 1]], 'the labels of dropped ties are kept beside the export');
+  assert.equal(sidecar.records.reduce((n, r) => n + r.labels.length, 0) + leftOut.reduce((n, x) => n + x.labels.length, 0), accepted.length, 'every label is in the sidecar or beside it');
+
   const withTies = await exportTo(store, 'trl', join(dir, 'ties.jsonl'), { ties: 'include' });
+  assert.equal(await readFile(leftOutPath(join(dir, 'ties.jsonl')), 'utf8'), '', 'nothing left out when ties are included');
   assert.deepEqual(withTies.records.map((r) => [r.item, r.tie]), [['i0', false], ['i1', true], ['i2', true], ['i4', false]]);
   assert.deepEqual(withTies.skipped, { unlabelled: 1, tied: 2, notRankable: 0 }, 'ties are still counted');
   const tieLines = (await readFile(join(dir, 'ties.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { margin: number });
@@ -163,12 +169,7 @@ print(json.dumps(out))
 `;
 
 test('hf: a folder an independent reader loads: card header, configs, every row of every file against the declared features', async (t) => {
-  const python = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
-  if (python.status !== 0) {
-    if (process.env.KEYHOLE_REQUIRE_ALL === '1') assert.fail('python3 with yaml is required');
-    t.skip('SKIPPED: python3 with yaml is not available');
-    return;
-  }
+  if (!needs(t, spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0, 'python3 with yaml')) return;
   const { items, accepted } = pairCampaign();
   const { dir, store } = await storeWith(items, accepted);
   const out = join(dir, 'hf-export');
@@ -183,16 +184,27 @@ test('hf: a folder an independent reader loads: card header, configs, every row 
   assert.equal(sidecar.records.length, 4);
   const card = await readFile(join(out, 'README.md'), 'utf8');
   assert.match(card, /\| items exported \(`default`\) \| 4 \|/);
-  assert.match(card, /\| labels \(`labels`\) \| 10 of the 10 collected/);
+  assert.match(card, /\| labels \(`labels`\) \| 10: every label collected/);
   assert.match(card, /mean agreement \| 55\.6% over 3 items/);
   const labels = (await readFile(join(out, 'data', 'labels.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const revised = labels.find((l) => l.annotator === 'v:ann-2' && l.rationale === 'changed my mind')!;
   assert.deepEqual([revised.strength_toward_chosen, revised.preferred, revised.superseded, revised.seconds], [3, 'chosen', false, 9]);
   assert.equal(labels.filter((l) => l.gold === true).length, 3, 'the three labels of gold item i4');
 
-  // A second export replaces the folder whole.
+  // A second export replaces the folder whole; the labels of the ties it drops stay, marked.
   await exportTo(store, 'hf', out, { ties: 'drop' });
-  assert.equal(JSON.parse(spawnSync('python3', [reader, out], { encoding: 'utf8' }).stdout).configs.default, 2);
+  assert.deepEqual(JSON.parse(spawnSync('python3', [reader, out], { encoding: 'utf8' }).stdout).configs, { default: 2, labels: 10 });
+  const dropped = (await readFile(join(out, 'data', 'labels.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.exported === false);
+  assert.deepEqual(dropped.map((l) => [l.item, l.left_out, l.strength_toward_chosen]), [['i1', 'tied', null], ['i1', 'tied', null], ['i2', 'tied', null]]);
+
+  // A rubric campaign has no preference to train on, but every label is in `labels` with its scores.
+  const rubricItems = [pairItem('u0', 1)];
+  const rubric = [0, 1].map((k) => ({ ...pairLabel('u0', `v:r-${k}`, 0), label: { v: 1, task: 'rubric', seconds: 12, response: 'chosen', ratings: { helpfulness: 4 + k, honesty: 5, harmlessness: 5, instructionFollowing: 3 }, comment: `note ${k}` }, unblinded: {} }));
+  const r = await storeWith(rubricItems, rubric);
+  await exportTo(r.store, 'hf', join(r.dir, 'hf-rubric'));
+  assert.deepEqual(JSON.parse(spawnSync('python3', [reader, join(r.dir, 'hf-rubric')], { encoding: 'utf8' }).stdout).configs, { default: 0, labels: 2 });
+  const rows = (await readFile(join(r.dir, 'hf-rubric', 'data', 'labels.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { ratings: { helpfulness: number }; left_out: string; comment: string });
+  assert.deepEqual(rows.map((x) => [x.ratings.helpfulness, x.left_out, x.comment]), [[4, 'not-rankable', 'note 0'], [5, 'not-rankable', 'note 1']]);
 });
 
 test('--reidentify puts the originals back from the sealed lab-only section, in every format', async () => {
