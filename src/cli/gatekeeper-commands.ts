@@ -1,109 +1,33 @@
 /**
- * `keyhole gatekeeper ...`, `keyhole shred`, `keyhole suspend`, `keyhole reinstate`:
- * wiring only; the work is in src/gatekeeper.
+ * `keyhole gatekeeper init|serve`: the lab's service on its own host, from
+ * one config file (src/cli/services/gatekeeper-config.ts). Everything the
+ * lab does while it serves goes through the admin API (src/cli/lab-ops-commands.ts).
+ * Wiring only.
  */
-import { serve } from '@hono/node-server';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { cosignatureVerifier } from '../core/cosignature.js';
 import { fail } from '../core/errors.js';
-import { openGatekeeperDatabase } from '../gatekeeper/db/database.js';
-import { approveDevice, importDevice, refuseDevice } from '../gatekeeper/enrollment.js';
-import { openGatekeeper, type Gatekeeper } from '../gatekeeper/gatekeeper.js';
-import { gatekeeperApp } from '../gatekeeper/http.js';
-import { kmsRootKey } from '../gatekeeper/keystore/kms-root-key.js';
-import { createKeystoreFile, openKeystoreFile } from '../gatekeeper/keystore/passphrase-keystore.js';
-import type { RootKey } from '../gatekeeper/keystore/root-key.js';
-import { purgeExpiredNonces } from '../gatekeeper/policy/nonce-unused.js';
-import { setVendor } from '../gatekeeper/registry.js';
-import { shredBatch } from '../gatekeeper/shred.js';
-import { formatStatus, gatekeeperStatus } from '../gatekeeper/status.js';
-import { reinstate, suspend, type SuspensionTarget } from '../gatekeeper/suspension.js';
+import { putOperator } from '../gatekeeper/admin/operators.js';
+import { openGatekeeper } from '../gatekeeper/gatekeeper.js';
+import { createKeystoreFile } from '../gatekeeper/keystore/passphrase-keystore.js';
 import { lockLogDirectory } from '../gatekeeper/writer-lock.js';
 import { FileSystemStorage } from '../log/fs-storage.js';
-import { WitnessQuorum } from '../log/witness-client.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';
+import { loadConfig } from './config/config-file.js';
+import { createOperatorKey } from './lab-operator.js';
+import { GatekeeperConfig, starterGatekeeperConfig } from './services/gatekeeper-config.js';
+import { openConfiguredDatabase, openRootKey, startGatekeeperService } from './services/gatekeeper-service.js';
+import { jsonLog } from './services/json-log.js';
+import { onStopSignal } from './services/stop-signal.js';
 
-interface GatekeeperFlags {
-  lab: string;
-  db: string;
-  keystore?: string;
-  kmsKey?: string;
-  passphraseEnv: string;
-  logDir: string;
-  origin: string;
-  witness?: string[];
-  quorum?: string;
-}
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function withGatekeeperOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--lab <id>', 'the lab this gatekeeper serves')
-    .option('--db <location>', 'sqlite:PATH or postgres://...', 'sqlite:.keyhole/gatekeeper.db')
-    .option('--keystore <file>', 'passphrase-sealed root key file', '.keyhole/gatekeeper.keystore')
-    .option('--kms-key <id>', 'use this AWS KMS key as the root key instead of the keystore file')
-    .option('--passphrase-env <name>', 'environment variable holding the keystore passphrase', 'KEYHOLE_KEYSTORE_PASSPHRASE')
-    .option('--log-dir <dir>', 'the audit log directory', '.keyhole/gatekeeper-log')
-    .option('--origin <name>', 'the audit log origin', 'keyhole.local/audit')
-    .option('--witness <url=vkey...>', 'witness endpoint and cosignature vkey, repeatable')
-    .option('--quorum <n>', 'cosignatures each checkpoint needs (default: all witnesses)');
-}
-
-function passphrase(envName: string): string {
-  const value = process.env[envName];
-  if (!value) fail('BAD_FORMAT', `set the keystore passphrase in $${envName} (it is never read from the command line)`);
-  return value;
-}
-
-async function rootKey(o: GatekeeperFlags): Promise<RootKey> {
-  if (o.kmsKey) return kmsRootKey({ keyId: o.kmsKey });
-  return openKeystoreFile(p, o.keystore!, passphrase(o.passphraseEnv));
-}
-
-async function open(o: GatekeeperFlags): Promise<{ gk: Gatekeeper; storage: FileSystemStorage; close(): Promise<void> }> {
-  const lock = await lockLogDirectory(o.logDir);
-  try {
-    const root = await rootKey(o);
-    const database = await openGatekeeperDatabase(o.db);
-    const storage = new FileSystemStorage(o.logDir);
-    const witnesses = await Promise.all(
-      (o.witness ?? []).map(async (w) => {
-        const at = w.indexOf('=');
-        if (at < 0) fail('BAD_FORMAT', `--witness ${w}: expected URL=VKEY`);
-        return { url: w.slice(0, at), verifier: await cosignatureVerifier(p, w.slice(at + 1)) };
-      }),
-    );
-    const quorum = o.quorum === undefined ? witnesses.length : Number(o.quorum);
-    const witnessing = witnesses.length > 0 ? new WitnessQuorum({ witnesses, quorum }) : undefined;
-    const gk = await openGatekeeper({ primitives: p, lab: o.lab, database, root, logStorage: storage, logOrigin: o.origin, ...(witnessing ? { witnessing } : {}) });
-    return {
-      gk,
-      storage,
-      async close() {
-        await gk.close();
-        await database.close();
-        await lock.release();
-      },
-    };
-  } catch (err) {
-    await lock.release();
-    throw err;
-  }
-}
-
-async function withGatekeeper<T>(o: GatekeeperFlags, fn: (gk: Gatekeeper) => Promise<T>): Promise<T> {
-  const g = await open(o);
-  try {
-    return await fn(g.gk);
-  } finally {
-    await g.close();
-  }
-}
-
-function target(kind: string, args: string[]): SuspensionTarget {
-  if (kind === 'vendor' && args.length === 1) return { kind, vendor: args[0]! };
-  if (kind === 'annotator' && args.length === 2) return { kind, vendor: args[0]!, annotator: args[1]! };
-  if (kind === 'device' && args.length === 1) return { kind, device: args[0]! };
-  return fail('BAD_FORMAT', 'expected: vendor VENDOR | annotator VENDOR ANNOTATOR | device DEVICE_ID');
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function registerGatekeeperCommands(program: Command): void {
@@ -111,80 +35,53 @@ export function registerGatekeeperCommands(program: Command): void {
 
   gatekeeper
     .command('init')
-    .description('Create the passphrase-sealed root keystore (scrypt N=2^17, AES-256-GCM); the passphrase comes from the environment')
-    .option('--keystore <file>', 'where to write it (mode 0600, never overwritten)', '.keyhole/gatekeeper.keystore')
-    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'KEYHOLE_KEYSTORE_PASSPHRASE')
-    .action(async (o: { keystore: string; passphraseEnv: string }) => {
-      await createKeystoreFile(p, o.keystore, passphrase(o.passphraseEnv));
-      console.log(`created ${o.keystore}; keep the passphrase apart from it`);
+    .description('Set up a gatekeeper: a commented config, the passphrase-sealed root keystore, the database, the log key, and the first admin operator with its key file and lab config (files 0600, never overwritten)')
+    .requiredOption('--lab <id>', 'the lab this gatekeeper serves')
+    .option('--config <file>', 'the config file to write', 'gatekeeper.yaml')
+    .option('--origin <name>', 'the audit log origin (default: <lab>.keyhole/audit/v1)')
+    .option('--operator <id>', 'the first admin operator', 'admin')
+    .action(async (o: { lab: string; config: string; origin?: string; operator: string }) => {
+      const file = resolve(o.config);
+      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, starterGatekeeperConfig(o.lab, o.origin ?? `${o.lab}.keyhole/audit/v1`), { flag: 'wx', mode: 0o600 });
+      const { config, baseDir } = loadConfig('gatekeeper', GatekeeperConfig, file);
+      if (config.keystore.kmsKey === undefined) {
+        const passphrase = process.env[config.keystore.passphraseEnv];
+        if (!passphrase) fail('BAD_FORMAT', `set the keystore passphrase in $${config.keystore.passphraseEnv} (it is never read from the config or the command line)`);
+        await createKeystoreFile(p, resolve(baseDir, config.keystore.file), passphrase);
+      }
+      const lock = await lockLogDirectory(resolve(baseDir, config.log.dir));
+      const database = await openConfiguredDatabase(config, baseDir);
+      try {
+        const gk = await openGatekeeper({ primitives: p, lab: config.lab, database, root: await openRootKey(config, baseDir, process.env), logStorage: new FileSystemStorage(resolve(baseDir, config.log.dir)), logOrigin: config.log.origin, alert: () => {} });
+        const keyFile = join(baseDir, `${o.operator}.key`);
+        const publicKey = await createOperatorKey(keyFile);
+        await putOperator(gk, { id: o.operator, publicKey, role: 'admin' }, 'init');
+        const labYaml = join(baseDir, 'lab.yaml');
+        await writeFile(labYaml, `# The lab's tools (ingest, campaign, device, results, export, …) as operator ${o.operator}.\ngatekeeper: http://${config.admin.host}:${config.admin.port}/\nlab: ${config.lab}\noperator: ${o.operator}\noperatorKey: ${o.operator}.key\nstate: lab\n`, { flag: 'wx', mode: 0o600 });
+        console.log(`gatekeeper for ${config.lab} set up in ${baseDir}:\n  config      ${file}\n  log key     ${gk.logKey.verifierKey}\n  operator    ${o.operator} (admin), key ${keyFile}\n  lab config  ${labYaml}\nnext: add witnesses to the config (or noWitness: true), then \`keyhole gatekeeper serve --config ${o.config}\``);
+        await gk.close();
+      } finally {
+        await database.close();
+        await lock.release();
+      }
     });
 
-  withGatekeeperOptions(gatekeeper.command('serve').description('Serve key release, submit receipts, monitor suspension and the log read API'))
-    .option('--host <host>', 'listen address', '127.0.0.1')
-    .option('--port <port>', 'listen port', '7390')
-    .action(async (o: GatekeeperFlags & { host: string; port: string }) => {
-      const g = await open(o);
-      const app = gatekeeperApp(g.gk, g.storage, (err) => console.error(`gatekeeper internal error: ${err instanceof Error ? err.message : String(err)}`));
-      const purge = setInterval(() => void purgeExpiredNonces(g.gk.db, Math.floor(Date.now() / 1000)).catch(() => undefined), 60_000);
-      const server = serve({ fetch: app.fetch, hostname: o.host, port: Number(o.port) }, (info) => {
-        console.error(`gatekeeper for ${g.gk.lab} on http://${o.host}:${info.port}/; log ${g.gk.logKey.verifierKey}`);
-      });
-      const stop = (): void => {
-        clearInterval(purge);
-        server.close(() => void g.close().then(() => process.exit(0)));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-
-  withGatekeeperOptions(gatekeeper.command('status').description('Exposure figures at a glance: open items against budgets, per vendor and campaign'))
-    .option('--json', 'print JSON')
-    .action(async (o: GatekeeperFlags & { json?: boolean }) => {
-      await withGatekeeper(o, async (gk) => {
-        const s = await gatekeeperStatus(gk);
-        console.log(o.json ? JSON.stringify(s) : formatStatus(s));
-      });
-    });
-
-  withGatekeeperOptions(gatekeeper.command('vendor').description("Add a vendor (or change its hub key and budget)"))
-    .requiredOption('--vendor <id>', 'the hub id that signs assignments')
-    .requiredOption('--hub-key <b64u>', "the hub's Ed25519 public key")
-    .requiredOption('--budget <n>', 'exposure budget: open items at most')
-    .action(async (o: GatekeeperFlags & { vendor: string; hubKey: string; budget: string }) => {
-      await withGatekeeper(o, (gk) => setVendor(gk, { vendor: o.vendor, hubKey: o.hubKey, exposureBudget: Number(o.budget) }));
-    });
-
-  withGatekeeperOptions(gatekeeper.command('device').description('Import a device (keys from the hub) and approve or refuse it'))
-    .argument('<action>', 'import | approve | refuse')
-    .option('--vendor <id>')
-    .option('--annotator <id>')
-    .option('--signing <b64u>', 'device Ed25519 public key')
-    .option('--kex <b64u>', 'device X25519 public key')
-    .option('--id <device>', 'device id (approve, refuse)')
-    .action(async (action: string, o: GatekeeperFlags & { vendor?: string; annotator?: string; signing?: string; kex?: string; id?: string }) => {
-      await withGatekeeper(o, async (gk) => {
-        if (action === 'import') console.log(await importDevice(gk, { vendor: o.vendor ?? '', annotator: o.annotator ?? '', signing: o.signing ?? '', kex: o.kex ?? '' }));
-        else if (action === 'approve') console.log(`approved; log index ${(await approveDevice(gk, o.id ?? '')).index}`);
-        else if (action === 'refuse') console.log(`refused; log index ${(await refuseDevice(gk, o.id ?? '')).index}`);
-        else fail('BAD_FORMAT', `unknown action ${action}: import | approve | refuse`);
+  gatekeeper
+    .command('serve')
+    .description('Serve key release, submit receipts, monitor suspension, the log and the workstation app; and the admin API with /metrics on its own listener')
+    .option('--config <file>', 'the config file', 'gatekeeper.yaml')
+    .option('--set <key=value>', 'override a config key (repeatable)', collect)
+    .option('--no-witness', 'run without witnesses (warned at every start; status says so)')
+    .action(async (o: { config: string; set?: string[]; witness: boolean }) => {
+      const { config, baseDir } = loadConfig('gatekeeper', GatekeeperConfig, o.config, [...(o.set ?? []), ...(o.witness ? [] : ['noWitness=true'])]);
+      const log = jsonLog('gatekeeper');
+      const running = await startGatekeeperService({ config, baseDir, log });
+      console.log(JSON.stringify({ gatekeeper: running.publicUrl, admin: running.adminUrl, log: running.logVkey }));
+      onStopSignal(async () => {
+        log.info('stopping: finishing in-flight requests');
+        await running.close();
       });
     });
-
-  withGatekeeperOptions(program.command('shred').description("Destroy a batch's KEKs; logs a lab-signed deletion receipt, prints it"))
-    .argument('<batch>')
-    .action(async (batch: string, o: GatekeeperFlags) => {
-      await withGatekeeper(o, async (gk) => {
-        const r = await shredBatch(gk, batch);
-        console.log(JSON.stringify({ receipt: r.receipt, logIndex: r.logIndex, shreddedNow: r.shreddedNow }));
-      });
-    });
-
-  for (const [name, fn] of [['suspend', suspend], ['reinstate', reinstate]] as const) {
-    withGatekeeperOptions(program.command(name).description(`${name === 'suspend' ? 'Suspend' : 'Reinstate'} a vendor, an annotator or a device (logged)`))
-      .argument('<kind>', 'vendor | annotator | device')
-      .argument('<ids...>', 'VENDOR | VENDOR ANNOTATOR | DEVICE_ID')
-      .action(async (kind: string, ids: string[], o: GatekeeperFlags) => {
-        await withGatekeeper(o, async (gk) => console.log(`${name}: log index ${(await fn(gk, target(kind, ids))).index}`));
-      });
-  }
 }

@@ -7,7 +7,7 @@
  *   lab: acme
  *   operator: alice
  *   operatorKey: alice.key               # Ed25519 seed, mode 0600
- *   state: lab-state                     # ingest ledgers and collected results
+ *   state: lab                           # ingest ledgers and collected results
  *   campaign: c1                         # optional default for --campaign
  */
 import { readFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ export const LabCliConfig = z
     lab: Identifier,
     operator: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
     operatorKey: z.string().min(1),
-    state: z.string().min(1).default('lab-state'),
+    state: z.string().min(1).default('lab'),
     campaign: Identifier.optional(),
   })
   .strict();
@@ -69,4 +69,5 @@ export async function openLabSide(file: string, sets: readonly string[] = []): P
   return { config, admin, campaign, store: (c) => new CampaignStore(join(resolve(baseDir, config.state)), campaign(c)) };
 }
 
-export const DEFAULT_LAB_CONFIG = '.keyhole/lab.yaml';
+/** $KEYHOLE_LAB_CONFIG, or lab.yaml here (`keyhole gatekeeper init` writes one; `keyhole demo` writes .keyhole/lab.yaml). */
+export const DEFAULT_LAB_CONFIG = process.env.KEYHOLE_LAB_CONFIG ?? 'lab.yaml';

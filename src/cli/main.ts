@@ -25,6 +25,7 @@ const gatekeeperModule = async (): Promise<Register> => (await import('./gatekee
 const logModule = async (): Promise<Register> => (await import('./log-commands.js')).registerLogCommands;
 const canaryModule = async (): Promise<Register> => (await import('./canary-commands.js')).registerCanaryCommands;
 const labModule = async (): Promise<Register> => (await import('./lab-commands.js')).registerLabCommands;
+const labOpsModule = async (): Promise<Register> => (await import('./lab-ops-commands.js')).registerLabOpsCommands;
 
 const COMMANDS: readonly TopLevelCommand[] = [
   {
@@ -40,9 +41,17 @@ const COMMANDS: readonly TopLevelCommand[] = [
     load: async () => (await import('./hub-commands.js')).registerHubCommands,
   },
   { name: 'gatekeeper', description: "The lab's key-release service: no log, no key", load: gatekeeperModule },
-  { name: 'shred', description: "Destroy a batch's KEKs; logs a lab-signed deletion receipt, prints it", load: gatekeeperModule },
-  { name: 'suspend', description: 'Suspend a vendor, an annotator or a device (logged)', load: gatekeeperModule },
-  { name: 'reinstate', description: 'Reinstate a vendor, an annotator or a device (logged)', load: gatekeeperModule },
+  { name: 'status', description: 'Exposure at a glance from the running gatekeeper: open items against budgets, per vendor and campaign; witnesses', load: labOpsModule },
+  { name: 'operator', description: "The lab's operators of the admin API (roles: admin, operator, auditor)", load: labOpsModule },
+  { name: 'vendor', description: 'Vendors the lab sends work to', load: labOpsModule },
+  { name: 'campaign', description: 'Campaigns: create (signs the manifest, registers it at the hub), list, close', load: labOpsModule },
+  { name: 'ingest', description: 'Minimize, seal and upload a dataset into an open campaign, through the running gatekeeper; resumable (rerun after any crash)', load: labOpsModule },
+  { name: 'device', description: "Annotators' devices: list, approve, refuse", load: labOpsModule },
+  { name: 'shred', description: "Destroy a batch's KEKs; logs a lab-signed deletion receipt, prints it", load: labOpsModule },
+  { name: 'suspend', description: 'Suspend a vendor, an annotator or a device (logged)', load: labOpsModule },
+  { name: 'reinstate', description: 'Reinstate a vendor, an annotator or a device (logged)', load: labOpsModule },
+  { name: 'kek', description: 'Batch keys', load: labOpsModule },
+  { name: 'monitor-key', description: "Authorize a monitor's key to request suspensions (logged)", load: labOpsModule },
   {
     name: 'monitor',
     description: 'Follow the audit log, verify every checkpoint and entry, and raise integrity and misuse alerts (JSON lines on stdout)',
@@ -57,8 +66,13 @@ const COMMANDS: readonly TopLevelCommand[] = [
   { name: 'results', description: "The lab's collected labels", load: labModule },
   {
     name: 'export',
-    description: 'Training-ready JSONL from the collected labels, plus a sidecar (annotator pseudonyms, time on task, agreement)',
+    description: 'Training-ready data from the collected labels, plus a sidecar (every label, annotator pseudonyms, time on task, agreement)',
     load: labModule,
+  },
+  {
+    name: 'quality',
+    description: "Agreement (Krippendorff's alpha, Fleiss' kappa, Kendall's W/tau), gold accuracy, agreement with the source, time on task and annotators who stand out, from the collected labels",
+    load: async () => (await import('./quality-command.js')).registerQualityCommand,
   },
   {
     name: 'demo',
