@@ -237,12 +237,14 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   // Group words, places and the names of events and works are not people, whatever stands around them.
   if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
   const { honorific, cued, strong } = cuedBefore(text, first.start, last.end, options.contextWords);
-  if (isPublicFigure(text, words, honorific)) return options.publicFigures === 'keep' ? KEPT : 'person.public-figure';
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
   const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
   // Most capitalised runs are sentence starts and titles: without lexicon evidence, an honorific
-  // or a strong cue they are done before any context is examined.
+  // or a strong cue they are done before any context is examined. Kept public figures are looked
+  // up only among the rest; pseudonymized ones need no other evidence ("Merkel").
+  if (options.publicFigures === 'pseudonymize' && isPublicFigure(text, words, honorific)) return 'person.public-figure';
   if (!evidence && !honorific && !strong && !strongAfter()) return null;
+  if (options.publicFigures === 'keep' && isPublicFigure(text, words, honorific)) return KEPT;
   if (words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
   if (honorific) return 'person.honorific';
   // "named Future Self": a strong cue before ordinary words is a nickname or a title, not a name.
