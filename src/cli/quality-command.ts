@@ -1,21 +1,21 @@
 /**
- * `keyhole quality [--campaign C] [--json] [--html FILE] [--gold FILE]`: the
- * lab's measure of its vendor's work (src/lab/quality), from the labels
+ * `keyhole quality [--config FILE] [--campaign C] [--json] [--html FILE] [--gold FILE]`:
+ * the lab's measure of its vendor's work (src/lab/quality), from the labels
  * `keyhole results pull` collected. Wiring only. It reads the lab's records
- * through a `CampaignStore` and needs no key: the collected labels are
- * already opened and un-blinded, and the source's preference is in the
- * minimized content of the lab's ledger.
+ * through the `CampaignStore` the lab config names, like `keyhole export`,
+ * and asks the gatekeeper for nothing: the collected labels are already
+ * opened and un-blinded, and the source's preference is in the minimized
+ * content of the lab's ledger.
  */
 import type { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
-import { readLabConfig } from '../lab/lab-config.js';
-import { CampaignStore } from '../lab/lab-store.js';
+import type { CampaignStore } from '../lab/lab-store.js';
 import { campaignQuality, type QualityReport } from '../lab/quality/campaign-quality.js';
 import { readGoldAnswers } from '../lab/quality/gold.js';
 import { qualityHtml } from '../lab/quality/html-report.js';
-import { DataDirLayout } from './demo/exchange.js';
+import { DEFAULT_LAB_CONFIG, openLabSide } from './lab-operator.js';
 
 export interface QualityOptions {
   /** A file of gold answers (src/lab/quality/gold.ts). */
@@ -59,25 +59,17 @@ export function formatQuality(r: QualityReport): string {
   return lines.join('\n');
 }
 
-/** The campaign's store under a data directory `keyhole demo` set up: the named campaign, or lab.json's. */
-export async function campaignStoreIn(dataDir: string, campaign: string | undefined): Promise<CampaignStore> {
-  const dir = resolve(dataDir);
-  const id = campaign ?? (await readLabConfig(dir))?.campaign;
-  if (id === undefined) fail('NOT_FOUND', `${dir} holds no exchange (no lab.json); run \`keyhole demo --data-dir ${dataDir}\` first, or name the campaign with --campaign`);
-  return new CampaignStore(join(dir, DataDirLayout.lab), id);
-}
-
 export function registerQualityCommand(program: Command): void {
   program
     .command('quality')
     .description("Agreement (Krippendorff's alpha, Fleiss' kappa, Kendall's W/tau), gold accuracy, agreement with the source, time on task and annotators who stand out, from the collected labels")
-    .option('--data-dir <dir>', 'the exchange state directory', '.keyhole')
-    .option('--campaign <id>', "the campaign (default: the data directory's)")
+    .option('--config <file>', 'lab config (gatekeeper admin API, operator key, state directory)', DEFAULT_LAB_CONFIG)
+    .option('--campaign <id>', "campaign (default: the config's)")
     .option('--gold <file>', 'gold answers, one JSON object a line: {"item"|"line", "preferred"|"order"}')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained HTML page with charts')
-    .action(async (o: { dataDir: string; campaign?: string; gold?: string; json?: boolean; html?: string }) => {
-      const store = await campaignStoreIn(o.dataDir, o.campaign);
+    .action(async (o: { config: string; campaign?: string; gold?: string; json?: boolean; html?: string }) => {
+      const store = (await openLabSide(o.config)).store(o.campaign);
       const report = await qualityOf(store, { ...(o.gold === undefined ? {} : { gold: o.gold }), ...(o.html === undefined ? {} : { html: o.html }) });
       console.log(o.json === true ? JSON.stringify(report) : formatQuality(report));
       if (o.html !== undefined && o.json !== true) console.log(`  HTML report: ${resolve(o.html)}`);
