@@ -1,7 +1,8 @@
 /**
  * The exposure figures at a glance (`keyhole gatekeeper status`): for each
- * vendor and campaign, how many plaintext items are open right now (released,
- * neither submitted nor past their lease) against the budget, plus totals.
+ * vendor and campaign, how many plaintext items are open right now (exposed:
+ * released within the campaign's minimum exposure window, or still held;
+ * policy/open-releases.ts) against the budget, plus totals.
  */
 import { seconds, type GatekeeperContext } from './context.js';
 import { openExposure } from './policy/exposure-budget.js';
