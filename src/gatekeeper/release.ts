@@ -16,7 +16,9 @@
  *
  * If step 4 or 5 fails, the reservation is deleted and no key leaves. A crash
  * between 3 and 5 leaves a reservation without a record: it keeps counting
- * against the caps until its lease ends, which errs on the side of exposure.
+ * against the caps as any release does (the later of its lease's end and the
+ * campaign's minimum exposure window; policy/open-releases.ts), which errs on
+ * the side of exposure.
  *
  * Every record a proven request leads to names the annotator the lab enrolled
  * the signing device for (not whoever the assignment names), that device, and
