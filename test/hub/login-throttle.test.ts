@@ -134,6 +134,9 @@ describe('username throttling', () => {
     const sixth = await login(h, 'bob', WRONG, '198.51.100.9');
     assert.equal(sixth.status, 429, 'the guessing address is throttled');
     assert.equal(sixth.json.error.code, 'RATE_LIMITED');
+    const raw = await h.app.request('http://hub.test/v1/sessions', { method: 'POST', body: JSON.stringify({ username: 'bob', password: WRONG }), headers: { 'content-type': 'application/json' } }, { incoming: { socket: { remoteAddress: '198.51.100.9' } } });
+    assert.equal(raw.status, 429);
+    assert.ok(Number(raw.headers.get('retry-after')) >= 1, 'a throttled client is told when to retry');
     assert.equal((await login(h, 'bob', PASSWORD, '203.0.113.5')).status, 201, 'the owner elsewhere is not');
 
     // The attacker keeps trying every 5 s for 10 minutes: the owner is never refused, on the old address or a new one.
