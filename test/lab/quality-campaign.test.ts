@@ -112,3 +112,10 @@ test('rubric and safety flags: ordinal and interval alpha per scale, nominal on 
   assert.equal(flagged.alpha.find((a) => a.metric === 'ordinal')!.alpha, krippendorffAlpha([[0, 1], [3, 3]], 'ordinal').alpha);
   assert.equal(flagged.alpha.find((a) => a.metric === 'nominal')!.alpha, krippendorffAlpha([['refused', 'refused'], ['complied', 'complied']], 'nominal').alpha);
 });
+
+test('without overlap there is no agreement figure, only the rest', () => {
+  const items = [pairItem('i0', 1), pairItem('i1', 2)];
+  const r = campaignQuality({ campaign: 'c1', ledger: ledgerOf(items), accepted: [pairLabel('i0', 'v:a', -2), pairLabel('i1', 'v:b', 1)] });
+  assert.deepEqual([r.alpha, r.fleiss, r.counts.itemsWithOverlap], [[], null, 0]);
+  assert.deepEqual({ n: r.source!.n, agree: r.source!.agree }, { n: 2, agree: 1 });
+});

@@ -147,11 +147,13 @@ export function campaignQuality(o: { readonly campaign: string; readonly ledger:
   // Krippendorff's alpha: nominal on the answer, ordinal and interval on each numeric scale.
   const alpha: AlphaFigure[] = [];
   const answerUnits = [...byItem.values()].map((es) => es.map((e) => answerOf(e.label)).filter((x): x is string => x !== undefined));
-  if (answerUnits.some((u) => u.length > 0)) {
+  // Agreement needs overlap: a scale is reported once some item has two values on it.
+  if (answerUnits.some((u) => u.length >= 2)) {
     const on = task === 'pairwise' ? 'choice (A, tie, B)' : task === 'ranking' ? 'the response ranked best' : task === 'safety-flags' ? 'safety outcome' : 'all four rubric ratings together';
     alpha.push({ on, metric: 'nominal', ...krippendorffAlpha(answerUnits, 'nominal') });
   }
   for (const { on, units } of scaleUnits(entries).values()) {
+    if (![...units.values()].some((u) => u.length >= 2)) continue;
     for (const metric of ['ordinal', 'interval'] as const) alpha.push({ on, metric, ...krippendorffAlpha([...units.values()], metric) });
   }
 
