@@ -1,7 +1,7 @@
 /**
  * Long fuzz runs of every parser of untrusted bytes (test/fuzz/targets.ts).
  *
- *   npm run fuzz -- [--runs N] [--seed S] [--target SUBSTRING] [--hang-ms MS]
+ *   npm run fuzz -- [--runs N] [--seed S] [--target SUBSTRING] [--hang-ms MS] [--targets MODULE]
  *
  * Each target runs in its own child process for N runs (default 20000) from
  * seed S (default: random, printed first so a run can be repeated). A failure
@@ -11,26 +11,33 @@
  * synchronous loop that never returns is caught here: the child reports its
  * finished runs, and one that makes no progress for --hang-ms (default 10 s)
  * is killed and reported as a hang with its run number. Exit status 1 when
- * any target failed or hung.
+ * any target failed or hung. --targets names another module exporting
+ * `fuzzTargets()` (test/fuzz/runner.test.ts uses it to check the watchdog).
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 
+const DEFAULT_TARGETS = fileURLToPath(new URL('../test/fuzz/targets.ts', import.meta.url));
+
 interface Job {
+  module: string;
   target: string;
   runs: number;
   seed: number;
 }
+
+type Targets = { fuzzTargets(): Promise<{ name: string; arbitrary: fc.Arbitrary<unknown>; run(input: unknown): Promise<void> }[]> };
+const load = async (module: string): Promise<Targets> => (await import(pathToFileURL(module).href)) as Targets;
 
 type Message = { progress: number } | { report: Report };
 
 type Report = { ok: true; runs: number } | { ok: false; message: string };
 
 async function work(job: Job): Promise<void> {
-  const { fuzzTargets } = await import('../test/fuzz/targets.js');
-  const target = (await fuzzTargets()).find((t) => t.name === job.target)!;
+  const target = (await (await load(job.module)).fuzzTargets()).find((t) => t.name === job.target)!;
   let runs = 0;
   let reported = 0;
   const result = await fc.check(
@@ -44,12 +51,13 @@ async function work(job: Job): Promise<void> {
     }),
     { seed: job.seed, numRuns: job.runs, timeout: 10_000 },
   );
-  const report: Report = result.failed ? { ok: false, message: fc.defaultReportMessage(result) ?? 'failed' } : { ok: true, runs: result.numRuns };
+  const cause = result.errorInstance instanceof Error ? (result.errorInstance.stack ?? result.errorInstance.message) : String(result.errorInstance);
+  const report: Report = result.failed ? { ok: false, message: `${fc.defaultReportMessage(result) ?? 'failed'}\n${cause}` } : { ok: true, runs: result.numRuns };
   process.send!({ report } satisfies Message, () => process.exit(0));
 }
 
-function runTarget(target: string, runs: number, seed: number, hangMs: number): Promise<Report> {
-  const job: Job = { target, runs, seed };
+function runTarget(module: string, target: string, runs: number, seed: number, hangMs: number): Promise<Report> {
+  const job: Job = { module, target, runs, seed };
   const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => {
     let progress = 0;
@@ -79,17 +87,17 @@ function runTarget(target: string, runs: number, seed: number, hangMs: number): 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: { runs: { type: 'string', default: '20000' }, seed: { type: 'string' }, target: { type: 'string' }, 'hang-ms': { type: 'string', default: '10000' } },
+    options: { runs: { type: 'string', default: '20000' }, seed: { type: 'string' }, target: { type: 'string' }, 'hang-ms': { type: 'string', default: '10000' }, targets: { type: 'string', default: DEFAULT_TARGETS } },
   });
   const runs = Number(values.runs);
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   const hangMs = Number(values['hang-ms']);
   if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed) || !Number.isSafeInteger(hangMs) || hangMs < 500) {
-    console.error('usage: npm run fuzz -- [--runs N] [--seed S] [--target SUBSTRING] [--hang-ms MS>=500]');
+    console.error('usage: npm run fuzz -- [--runs N] [--seed S] [--target SUBSTRING] [--hang-ms MS>=500] [--targets MODULE]');
     process.exit(2);
   }
-  const { fuzzTargets } = await import('../test/fuzz/targets.js');
-  const names = (await fuzzTargets()).map((t) => t.name).filter((n) => values.target === undefined || n.includes(values.target));
+  const module = resolve(values.targets);
+  const names = (await (await load(module)).fuzzTargets()).map((t) => t.name).filter((n) => values.target === undefined || n.includes(values.target));
   if (names.length === 0) {
     console.error(`no fuzz target matches "${values.target}"`);
     process.exit(2);
@@ -98,7 +106,7 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const name of names) {
     const started = Date.now();
-    const report = await runTarget(name, runs, seed, hangMs);
+    const report = await runTarget(module, name, runs, seed, hangMs);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     if (report.ok) console.log(`ok    ${name}: ${report.runs} runs in ${secs} s`);
     else {

@@ -11,7 +11,9 @@ import type { FuzzTarget } from './targets.js';
 const SEED = Number(process.env.KEYHOLE_FUZZ_SEED ?? 20261207);
 
 export function smoke(targets: Promise<FuzzTarget<any>[]>, pick: (name: string) => boolean, budgetMs = 700): void {
-  test('fuzz smoke', async (t) => {
+  // Async hangs fail by fast-check's per-run timeout; this bounds the whole file. (A synchronous loop is
+  // what `npm run fuzz` and its watchdog are for: the test runner cannot interrupt one.)
+  test('fuzz smoke', { timeout: 120_000 }, async (t) => {
     for (const target of (await targets).filter((x) => pick(x.name))) {
       await t.test(target.name, async () => {
         await fc.assert(
