@@ -6,7 +6,7 @@
  * exact error code a verifier must give.
  */
 import { nodePrimitives } from '../../src/platform/node-primitives.js';
-import { concat, fromHex, toBase64Url, toHex, utf8 } from '../../src/core/bytes.js';
+import { concat, fromHex, toBase64Url, toHex, u32be, utf8 } from '../../src/core/bytes.js';
 import { KeyholeError } from '../../src/core/errors.js';
 import { encodeHead, inspectItem, openItem, sealItem, unwrapDek, CHUNK_SIZE, ITEM_PREFIX, type SealParams } from '../../src/core/sealed-item.js';
 import { signAssignment, verifyAssignment, type AssignmentBody } from '../../src/core/assignment.js';
@@ -90,6 +90,9 @@ async function sealedItemFile(): Promise<SealedItemFile> {
   const chunk = (i: number) => big.subarray(bigHeadLength + i * (CHUNK_SIZE + 16), bigHeadLength + (i + 1) * (CHUNK_SIZE + 16));
   const v2 = sealed.slice();
   v2[ITEM_PREFIX.length - 2] = 0x32;
+  /** The same item with its header text replaced (length prefix adjusted, signature kept). */
+  const withHeader = (header: string) => concat(ITEM_PREFIX, u32be(utf8(header).length), utf8(header), sealed.subarray(headerStart + head.headerBytes.length));
+  const headerText = new TextDecoder().decode(head.headerBytes);
   const t = (name: string, bytes: Uint8Array, error: string, extra: Partial<{ op: 'open' | 'unwrap'; dek: string; now: number }> = {}) => ({
     name,
     op: extra.op ?? ('open' as const),
@@ -122,6 +125,10 @@ async function sealedItemFile(): Promise<SealedItemFile> {
       t('last chunk dropped', big.subarray(0, bigHeadLength + CHUNK_SIZE + 16), 'TRUNCATED', { dek: two.dek }),
       t('header of one item on the payload of another', concat(emptyHead, sealed.subarray(headLength)), 'DECRYPT_FAILED', { dek: empty.dek }),
       t('bit flipped in the key slot (gatekeeper unwrap)', flipBit(sealed, (slotStart + 30) * 8), 'DECRYPT_FAILED', { op: 'unwrap' }),
+      t('header JSON "v":2 under the v1 prefix', withHeader(headerText.replace('"v":1', '"v":2')), 'UNKNOWN_VERSION'),
+      t('header JSON not in JCS form (a space after "{")', withHeader(headerText.replace('{', '{ ')), 'BAD_ENCODING'),
+      t('header with a duplicated member', withHeader(headerText.replace('{', '{"v":1,')), 'BAD_FORMAT'),
+      t('header commit of 31 bytes', withHeader(headerText.replace(/"commit":"[^"]*"/, `"commit":"${toBase64Url(new Uint8Array(31))}"`)), 'BAD_LENGTH'),
     ],
   };
 }
