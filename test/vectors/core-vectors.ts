@@ -225,6 +225,10 @@ async function releaseFile(): Promise<ReleaseFile> {
       { name: 'another device signs over this assignment', part: 'request', value: stolen, now, error: 'MISMATCH' },
       { name: 'grant for another lease', part: 'grant', value: { ...grant, lease: 'lease-43' }, now, error: 'MISMATCH' },
       { name: 'grant ciphertext changed', part: 'grant', value: { ...grant, dek: grant.dek.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, now, error: 'DECRYPT_FAILED' },
+      { name: 'assignment version 2', part: 'assignment', value: { ...assignment, body: { ...assignment.body, v: 2 } }, now, error: 'UNKNOWN_VERSION' },
+      { name: 'request nonce of 15 bytes', part: 'request', value: { ...request, body: { ...request.body, nonce: toBase64Url(new Uint8Array(15)) } }, now, error: 'BAD_LENGTH' },
+      { name: 'request device id in upper-case hex', part: 'request', value: { ...request, body: { ...request.body, device: request.body.device.toUpperCase() } }, now, error: 'BAD_ENCODING' },
+      { name: 'embedded assignment of version 3 beside a short nonce (§10: UNKNOWN_VERSION wins)', part: 'request', value: { ...request, body: { ...request.body, nonce: 'AAAA', assignment: { ...assignment, body: { ...assignment.body, v: 3 } } } }, now, error: 'UNKNOWN_VERSION' },
     ],
   };
 }
