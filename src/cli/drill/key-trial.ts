@@ -39,7 +39,11 @@ export interface TrialResult {
   readonly labelsOpened: number;
 }
 
-const TOKEN = /[A-Za-z0-9+/_-]{43,44}={0,2}|[0-9a-fA-F]{64}/g;
+/**
+ * Whole runs of base64/hex characters, classified after matching: hex digits are base64 characters
+ * too, so a pattern that tried base64 first would eat a hex key's first 44 characters.
+ */
+const TOKEN = /[A-Za-z0-9+/_-]+={0,2}/g;
 
 function decodeCandidate(token: string): Uint8Array | undefined {
   if (/^[0-9a-fA-F]{64}$/.test(token)) return Uint8Array.from(Buffer.from(token, 'hex'));
@@ -126,9 +130,9 @@ export interface PlantedKeyControl {
  * planted file and the trial over what it found, against one real item and label.
  */
 export async function plantedKeyControl(p: Primitives, file: CopiedFile, keys: KeysToPlant, target: TrialTarget, now: number): Promise<PlantedKeyControl> {
-  let bytes = plantInside(file.bytes, Buffer.from(`"dek":"${Buffer.from(keys.dek).toString('hex')}"`));
-  bytes = plantInside(bytes, Buffer.from(`kek=${Buffer.from(keys.kek).toString('base64')};`));
-  if (keys.resultSecret) bytes = plantInside(bytes, gzipSync(`result key ${toBase64Url(keys.resultSecret)}`));
+  const planted = [Buffer.from(`"dek":"${Buffer.from(keys.dek).toString('hex')}"\nkek=${Buffer.from(keys.kek).toString('base64')};\n`)];
+  if (keys.resultSecret) planted.push(gzipSync(`result key ${toBase64Url(keys.resultSecret)}`));
+  const bytes = plantInside(file.bytes, Buffer.concat(planted));
   const candidates = keyCandidates([{ source: file.source, bytes }]);
   const trial = await tryKeys(p, candidates, target, now);
   const resultKeyOpensLabel = keys.resultSecret && target.labels.length > 0 ? trial.labelsOpened > 0 : null;

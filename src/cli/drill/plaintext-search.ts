@@ -23,7 +23,8 @@ export const NGRAM = 8;
 
 export interface SearchTarget {
   readonly id: string;
-  readonly canary: string;
+  /** A canary planted in the record, when it has one. */
+  readonly canary?: string;
   readonly texts: readonly string[];
 }
 
@@ -49,11 +50,10 @@ export function searchPlaintext(files: readonly CopiedFile[], targets: readonly 
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const perTarget = targets.map((t) => ({
     id: t.id,
-    canary: words(t.canary).join(' '),
-    canaryLength: words(t.canary).length,
+    canary: words(t.canary ?? '').join(' '),
+    canaryLength: words(t.canary ?? '').length,
     grams: new Set(t.texts.flatMap((text) => grams(words(text), NGRAM))),
   }));
-  const canaryLengths = new Set(perTarget.map((t) => t.canaryLength));
   const hits: { source: string; decoded: string; record: string; canary: boolean }[] = [];
   const found = new Set<string>();
   const canariesFound = new Set<string>();
@@ -62,10 +62,12 @@ export function searchPlaintext(files: readonly CopiedFile[], targets: readonly 
     bytes += file.bytes.length;
     for (const view of decodedViews(file.bytes)) {
       const tokens = words(decoder.decode(view.bytes));
-      const corpus = new Set<string>();
-      for (const n of new Set([NGRAM, ...canaryLengths])) for (const g of grams(tokens, n)) corpus.add(g);
+      // Canaries are few: matched inside the token stream, so one glued to a neighbouring
+      // column's bytes ("item-7canary ...") is still found.
+      const stream = tokens.join(' ');
+      const corpus = new Set(grams(tokens, NGRAM));
       for (const t of perTarget) {
-        const canary = corpus.has(t.canary);
+        const canary = t.canaryLength > 0 && stream.includes(t.canary);
         const gram = [...t.grams].some((g) => corpus.has(g));
         if (canary) canariesFound.add(t.id);
         if (canary || gram) {
@@ -101,7 +103,7 @@ const CONTROL_CANARY = 'drill control canary marigold tessellate quorum';
 const CONTROL_TEXT = 'the planted control passage tells of a lighthouse keeper who counted every passing ship twice before dawn';
 const CONTROL_TARGETS: readonly SearchTarget[] = [
   { id: 'control canary', canary: CONTROL_CANARY, texts: [] },
-  { id: 'control word run', canary: 'drill control canary never planted', texts: [CONTROL_TEXT] },
+  { id: 'control word run', texts: [CONTROL_TEXT] },
 ];
 
 export interface PlantedSearchControl {
