@@ -125,3 +125,13 @@ test('a name in an e-mail local part is replaced where it stands alone in the re
   const surname = mailbox.split('@')[0]!.split('.')[1]!;
   assert.ok(text.includes(`${surname[0]!.toUpperCase()}${surname.slice(1)} will call`), text);
 });
+
+test('naming cues: a relation after a possessive, "named him", "was called", a line-start address before a request', () => {
+  assert.deepEqual(persons('I would like to remove my kid Florence from the will.'), ['Florence']);
+  assert.deepEqual(persons('She named him Devin'), ['Devin']);
+  assert.deepEqual(persons('my great great grandmother was called Marjo Honkasalo'), ['Marjo Honkasalo']);
+  assert.deepEqual(persons('Danial, can I please speak to your boss?'), ['Danial']);
+  // Interjections and places are not addressed people.
+  for (const text of ['Yeah, can you do that?', 'Alright, do it.', 'However, can we talk?', 'Honestly, I think so.', 'I visited Florence last year.', 'Is it called Gold Rush?'])
+    assert.deepEqual(persons(text), [], text);
+});

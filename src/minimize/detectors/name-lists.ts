@@ -5,7 +5,7 @@
  */
 import { AMBIGUOUS_GIVEN_NAMES_TEXT, GIVEN_NAMES_TEXT } from '../lexicon/given-names.js';
 import { COMMON_WORD_SURNAMES_TEXT, SURNAME_ENDINGS, SURNAMES_TEXT } from '../lexicon/surnames.js';
-import { COMMON_WORDS_TEXT, LOWER_CASE_WORD_NAMES_TEXT, PHRASES_TEXT } from '../lexicon/common-words.js';
+import { COMMON_WORDS_TEXT, DISCOURSE_WORDS_TEXT, LOWER_CASE_WORD_NAMES_TEXT, PHRASES_TEXT } from '../lexicon/common-words.js';
 import { DEMONYMS_TEXT } from '../lexicon/demonyms.js';
 import { PLACES_TEXT } from '../lexicon/places.js';
 import { PUBLIC_FIGURES_TEXT } from '../lexicon/public-figures.js';
@@ -23,7 +23,7 @@ export const SURNAME_ENDING = new RegExp(`\\p{Ll}{2}(?:${SURNAME_ENDINGS.join('|
 // Full stops are dropped ("george w. bush" → "george w bush"): the detector's words carry none.
 const phraseSet = (text: string): ReadonlySet<string> => new Set(text.split(/[|\n]/).map((p) => p.trim().replace(/\./g, '')).filter((p) => p !== ''));
 /** One-word entries that are also given names ("Prince", "Carrie") would hide private people: names win. */
-const withoutLoneGivenNames = (set: ReadonlySet<string>): ReadonlySet<string> => new Set([...set].filter((p) => p.includes(' ') || !FIRST_NAMES.has(p)));
+const withoutLoneGivenNames = (set: ReadonlySet<string>): ReadonlySet<string> => new Set([...set].filter((p) => p.includes(' ') || (!FIRST_NAMES.has(p) && !AMBIGUOUS_GIVEN_NAMES.has(p))));
 
 /** Public figures and fictional characters (lexicon/public-figures.ts), full names, lower case. */
 export const PUBLIC_FIGURES = withoutLoneGivenNames(phraseSet(PUBLIC_FIGURES_TEXT));
@@ -39,6 +39,8 @@ export const PLACES = phraseSet(PLACES_TEXT);
 export const DEMONYMS = wordSet(DEMONYMS_TEXT);
 /** Everyday words that start titles and names of things ("Gold", "Open", "Line"). */
 export const COMMON_WORDS = wordSet(COMMON_WORDS_TEXT);
+/** Interjections and discourse words ("Yeah", "Alright", "However"): never someone addressed. */
+export const DISCOURSE_WORDS = wordSet(DISCOURSE_WORDS_TEXT);
 /** Lexicon names that are also lower-case English words ("joke", "will"): in lower-case text they need a cue. */
 export const LOWER_CASE_WORD_NAMES = wordSet(LOWER_CASE_WORD_NAMES_TEXT);
 

@@ -15,6 +15,7 @@ import {
   AMBIGUOUS_GIVEN_NAMES,
   COMMON_WORDS,
   DEMONYMS,
+  DISCOURSE_WORDS,
   FIRST_NAMES,
   LOWER_CASE_WORD_NAMES,
   NOT_NAME_WORDS,
@@ -57,10 +58,13 @@ const ROLES = 'producer player singer songwriter actor actress author writer nov
 // "My name is Rubija", "Name: Toshimi Arata", "call me Piusz", "Dear Shovda", "starring Sedej".
 const STRONG_CUES: ReadonlySet<string> = new Set([...'named dear starring signed sincerely regards'.split(' '), ...ROLES]);
 const ANSWER_LABELS: ReadonlySet<string> = new Set(['user', 'answer', 'a', 'me', 'customer', 'client']);
-const PAIR_ENDS: ReadonlySet<string> = new Set(['is', 'was', 'am', 'me', 'by', 'to']);
+const PAIR_ENDS: ReadonlySet<string> = new Set(['is', 'was', 'am', 'me', 'by', 'to', 'called', 'him', 'her']);
+// "my kid Florence", "our son Dzhambek": a relation after a possessive names the person after it.
+const RELATIONS: ReadonlySet<string> = new Set('wife husband son daughter kid child friend boss colleague brother sister mother father mom dad neighbor neighbour partner fiance fiancée fiancee girlfriend boyfriend cousin nephew niece grandson granddaughter grandmother grandfather'.split(' '));
+const POSSESSIVES: ReadonlySet<string> = new Set(['my', 'our', 'his', 'her', 'your', 'their']);
 const GREETINGS: ReadonlySet<string> = new Set(['hi', 'hello', 'hey', 'dear', 'thanks']);
 const STRONG_PAIRS: ReadonlySet<string> = new Set(
-  ['name is', 'name was', 'call me', 'calls me', 'called me', 'directed by', 'written by', 'produced by', 'painted by', 'composed by', 'assistant to', 'married to', 'producer', 'says', 'said'],
+  ['name is', 'name was', 'call me', 'calls me', 'called me', 'was called', 'is called', 'be called', 'named him', 'named her', 'call him', 'call her', 'called him', 'called her', 'directed by', 'written by', 'produced by', 'painted by', 'composed by', 'assistant to', 'married to', 'producer', 'says', 'said'],
 );
 
 /** The lower-cased word before `index`, skipping spaces and the punctuation of "Name:", "Dr.", "Hi,". */
@@ -79,13 +83,14 @@ function cuedBefore(text: string, index: number, end: number, contextWords: Read
   if (previous.word === '') return { honorific: false, cued: false, strong: false };
   if (HONORIFICS.has(previous.word)) return { honorific: true, cued: true, strong: true };
   // The word before the cue is looked up only for the cues that need a pair ("name is", "call me").
-  const pair = PAIR_ENDS.has(previous.word) ? `${wordBefore(text, previous.start).word} ${previous.word}` : previous.word;
+  const pair = PAIR_ENDS.has(previous.word) || RELATIONS.has(previous.word) ? `${wordBefore(text, previous.start).word} ${previous.word}` : previous.word;
+  const related = RELATIONS.has(previous.word) && POSSESSIVES.has(pair.slice(0, pair.indexOf(' ')));
   // "Hi Christin," and "Hello Manlio!" but not "Hello World" or "Hi Mom and Dad".
   const greeted = GREETINGS.has(previous.word) && /^[,!]/.test(text.slice(end, end + 1));
   // A strong cue touches the name: "Oh dear, I'm sorry" is no greeting; "Name: X" is a label.
   const gap = text.slice(previous.start + previous.word.length, index);
   const asked = previous.word === 'name' && /^\?[ \t\n]+(?:\p{L}+:[ \t]*)?$/u.test(gap);
-  const strong = asked || (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || STRONG_CUES.has(previous.word) || contextWords.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
+  const strong = asked || (/^[ \t]+$/.test(gap) || /^:[ \t]*$/.test(gap)) && (greeted || related || STRONG_CUES.has(previous.word) || contextWords.has(previous.word) || STRONG_PAIRS.has(pair) || STRONG_PAIRS.has(previous.word) || (previous.word === 'name' && gap.startsWith(':')));
   // "I am" and "this is" are cues only as a pair; "is" alone ("Who is Maria") is not.
   if (previous.word === 'am' || previous.word === 'is') return { honorific: false, cued: pair === 'i am' || pair === 'name is' || pair === 'this is', strong };
   return { honorific: false, cued: CUES.has(previous.word), strong };
@@ -203,7 +208,7 @@ export interface PersonNameOptions {
  * is one word in `set` that is not also a given name ("Alaska", not "Austin").
  */
 function containsPhrase(words: readonly Word[], set: ReadonlySet<string>): boolean {
-  if (words.length === 1) return set.has(words[0]!.lower) && !FIRST_NAMES.has(words[0]!.lower);
+  if (words.length === 1) return set.has(words[0]!.lower) && !FIRST_NAMES.has(words[0]!.lower) && !AMBIGUOUS_GIVEN_NAMES.has(words[0]!.lower);
   for (let i = 0; i + 1 < words.length; i++) {
     let phrase = words[i]!.lower;
     for (let j = i + 1; j < words.length; j++) {
@@ -230,6 +235,16 @@ function isPublicFigure(text: string, words: readonly Word[], honorific: boolean
   return PUBLIC_TITLES.has(title.word) && /^\.?[ \t]+$/.test(text.slice(title.start + title.word.length, words[0]!.start));
 }
 
+// "Danial, can I please speak to your boss?": a one-word address at the start of a line, then a
+// request. Sentence adverbs ("Honestly, can …") and title words are not addressed.
+const REQUEST_AFTER_ADDRESS = /^,[ \t]+(?:can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks|let|don't|stop|come|look|listen|wait)\b/i;
+
+function vocative(text: string, words: readonly Word[]): boolean {
+  const w = words[0]!;
+  if (words.length !== 1 || /ly$/.test(w.lower) || COMMON_WORDS.has(w.lower) || DISCOURSE_WORDS.has(w.lower) || !REQUEST_AFTER_ADDRESS.test(text.slice(w.end, w.end + 12))) return false;
+  return /^[ \t>"“*-]*$/.test(text.slice(text.lastIndexOf('\n', w.start - 1) + 1, w.start));
+}
+
 function classify(text: string, words: Word[], options: PersonNameOptions): string | null {
   const first = words[0]!;
   const last = words.at(-1)!;
@@ -238,7 +253,7 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
   const { honorific, cued, strong } = cuedBefore(text, first.start, last.end, options.contextWords);
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
-  const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words);
+  const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words) || vocative(text, words);
   // Most capitalised runs are sentence starts and titles: without lexicon evidence, an honorific
   // or a strong cue they are done before any context is examined. Kept public figures are looked
   // up only among the rest; pseudonymized ones need no other evidence ("Merkel").

@@ -61,3 +61,18 @@ sellers serenity sexton shah sheikh shepherd sherry shields shin sierra sims sin
 tan tanner terry tom tone tony tor troy tucker urban valentine van villa wade warren watts weaver weeks welch wheeler will willow winters 
 wit wright yaw
 `;
+
+/**
+ * Interjections and discourse words that open a line followed by a comma ("Yeah, can you …",
+ * "Alright, do it"): not a person being addressed. Hand-written from general knowledge.
+ */
+export const DISCOURSE_WORDS_TEXT = `
+yeah yea yep yup nope nah nay hm hmm hmmm hmmmm um umm ummm uh uhh uhm er erm ah ahh aha oh ooh ohh wow whoa haha hahaha lol lmao omg
+alright alrighty allright okay ok okey kk fine sure yes no well right great cool nice awesome perfect excellent wonderful gotcha
+understood noted agreed indeed absolutely definitely certainly exactly totally seriously honestly basically actually literally
+however therefore moreover furthermore meanwhile anyway anyways besides otherwise instead still also again then now later first
+second third finally lastly next sometimes often usually maybe perhaps probably possibly hopefully unfortunately fortunately
+remember wait listen look see say tell stop please sorry thanks thank cheers bye goodbye hello hi hey yo sup welcome congrats
+gosh geez jeez damn dang darn heck hell bullshit crap shit fuck jesus christ god lord man dude bro buddy pal sir maam madam
+nevermind whatever like so but and or yet because since although though unless until hence thus
+`;
