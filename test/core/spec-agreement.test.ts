@@ -6,18 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAssignment, verifyAssignment, type AssignmentBody } from '../../src/core/assignment.js';
 import { GENESIS_PREV, decodeAccessRecord, encodeAccessRecord, type AccessRecord } from '../../src/core/access-record.js';
-import { concat, fromUtf8, toBase64Url, u32be, utf8 } from '../../src/core/bytes.js';
+import { concat, fromHex, fromUtf8, toBase64Url, u32be, utf8 } from '../../src/core/bytes.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
 import { signCampaignManifest, verifyCampaignManifest, type CampaignManifestBody } from '../../src/core/campaign-manifest.js';
 import { ed25519Cosigner } from '../../src/core/cosignature.js';
 import { deviceId } from '../../src/core/device.js';
 import { KeyholeError, type ErrorCode } from '../../src/core/errors.js';
-import { hpkeOpen } from '../../src/core/hpke.js';
+import { deriveKeyPair, hpkeOpen } from '../../src/core/hpke.js';
 import { openLabel, sealLabel, verifyLabel, type LabelBinding } from '../../src/core/label.js';
 import { parseLabel } from '../../src/core/label-plaintext.js';
 import { verifyConsistency } from '../../src/core/merkle.js';
@@ -29,6 +29,7 @@ import { webCryptoPrimitives } from '../../src/core/webcrypto-primitives.js';
 import { signDeletionReceipt, verifyDeletionReceipt } from '../../src/gatekeeper/deletion-receipt.js';
 import { createKeystoreFile } from '../../src/gatekeeper/keystore/passphrase-keystore.js';
 import { deviceFixture, labFixture, NOW, p, seed } from '../support/fixtures.js';
+import { OUR_VECTORS } from '../support/shared.js';
 
 function codeOf(fn: () => unknown): ErrorCode | 'OK' {
   try {
@@ -321,4 +322,14 @@ test('§6, §7.1: the device id is checked before the signature; the request ver
   // ... but its members are checked, and so is the device it names.
   const malformed = await signReleaseRequest(p, device, { ...assignment, body: { ...assignment.body, lease: 'a/b' } }, NOW);
   assert.equal(await asyncCodeOf(() => verifyReleaseRequest(p, malformed, device.keys, NOW)), 'BAD_FORMAT');
+});
+
+// ---------------------------------------------------------------- §9 HPKE randomness in our vectors
+
+test('§9: an HPKE ephemeral secret in vectors/core is the raw X25519 secret key: enc = X25519(secret, 9), no DeriveKeyPair', async () => {
+  const file = JSON.parse(readFileSync(join(OUR_VECTORS, 'core', 'label.json'), 'utf8')) as { random: string[]; label: { enc: string } };
+  const raw = await p.x25519FromSecret(fromHex(file.random[0]!));
+  assert.equal(toBase64Url(raw.publicKey), file.label.enc);
+  const derived = await deriveKeyPair(p, fromHex(file.random[0]!));
+  assert.notEqual(toBase64Url(derived.key.publicKey), file.label.enc);
 });
