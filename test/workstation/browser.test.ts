@@ -258,7 +258,7 @@ test('workstation in Chromium against the real hub and gatekeeper', { timeout: 3
     await a11y('pairwise');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Enter');
-    await failureShown(page, 'queue-empty');
+    assert.match(await failureShown(page, 'queue-empty'), /Nothing for you in this campaign right now\n+Every item is labelled, being labelled by someone else, or one you have already answered\. You submitted 1 and skipped 0 here/);
     await waitForHeadingFocus(page, /^pairwise campaign/);
     await screenshots(page, 'queue-empty');
     await a11y('queue empty');

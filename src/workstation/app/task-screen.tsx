@@ -251,7 +251,7 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
         </p>
       )}
       {phase.kind === 'failed' && (
-        <FailureCard error={phase.error}>
+        <FailureCard {...failureShown(phase.error, progress)}>
           <KeptText typed={phase.typed} />
           {phase.grant && (
             <button type="button" onClick={() => setSkipOpen(true)}>
@@ -294,6 +294,20 @@ export function TaskScreen({ bench, campaign, onFatal, progress, onProgress }: {
       {guidelinesOpen && <Guidelines kit={kit} title={campaign.manifest.body.title} onClose={() => setGuidelinesOpen(false)} />}
     </div>
   );
+}
+
+/**
+ * The failure as shown. An empty queue is said in the annotator's words, not the hub's ("… for
+ * annotate right now"): the hub cannot tell this client whether the campaign is finished or only
+ * busy, so the card says both and keeps checking.
+ */
+function failureShown(error: WorkstationError, progress: Progress): { error: WorkstationError; title?: string } {
+  if (error.kind !== 'queue-empty') return { error };
+  const done = progress.submitted + progress.skipped > 0 ? ` You submitted ${progress.submitted} and skipped ${progress.skipped} here in this tab.` : '';
+  return {
+    title: 'Nothing for you in this campaign right now',
+    error: new WorkstationError('queue-empty', `Every item is labelled, being labelled by someone else, or one you have already answered.${done} Items come back when someone skips or a lease ends, so this page checks again every 15 seconds; you can also choose another campaign.`),
+  };
 }
 
 function SkipDialog({ onSkip, onCancel }: { onSkip: (r: SkipReason) => void; onCancel: () => void }) {
