@@ -42,7 +42,8 @@ async function sqliteHolding(value: string | Uint8Array): Promise<CopiedFile> {
   }
 }
 
-const text = `canary quill amber lattice\n${STORED}`;
+// '???' and '>>>' encode to '/' and '+' in base64, '_' and '-' in base64url: the two alphabets differ here.
+const text = `canary quill amber lattice ??? >>>\n${STORED} ??? >>>`;
 const STORAGES: Record<string, string | Uint8Array> = {
   raw: text,
   base64: Buffer.from(text).toString('base64'),
@@ -54,6 +55,7 @@ const STORAGES: Record<string, string | Uint8Array> = {
 };
 
 test('plaintext stored encoded inside a SQLite file is found, canary and word run, and nothing else is', async () => {
+  assert.match(String(STORAGES.base64url), /[-_]/);
   for (const [how, stored] of Object.entries(STORAGES)) {
     const result = searchPlaintext([await sqliteHolding(stored)], TARGETS);
     assert.deepEqual([...new Set(result.hits.map((h) => h.record))], ['stored'], how);
