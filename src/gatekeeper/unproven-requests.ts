@@ -38,6 +38,8 @@ export class UnprovenRequests {
   private unlogged = 0;
   private lastRecordMs: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Aggregates are written one after another, so a flush resolves after every earlier one. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: Pick<GatekeeperContext, 'audit' | 'now'>,
@@ -51,6 +53,7 @@ export class UnprovenRequests {
     this.byReason.set(code, (this.byReason.get(code) ?? 0) + 1);
     const now = this.ctx.now();
     if (this.lastRecordMs === undefined || now - this.lastRecordMs >= this.intervalMs) {
+      this.lastRecordMs = now;
       void this.flush();
       return;
     }
@@ -65,13 +68,19 @@ export class UnprovenRequests {
   }
 
   /** Writes the counted, unlogged requests as one unattributed record (nothing when there are none). */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.writeUnlogged());
+    return this.writing;
+  }
+
+  private async writeUnlogged(): Promise<void> {
     if (this.unlogged === 0) return;
     const count = this.unlogged;
     this.unlogged = 0;
-    this.lastRecordMs = this.ctx.now();
+    const now = this.ctx.now();
+    this.lastRecordMs = Math.max(this.lastRecordMs ?? now, now);
     try {
-      await this.ctx.audit.append({ kind: 'deny', decision: 'deny', reason: unprovenReason(count) }, this.lastRecordMs);
+      await this.ctx.audit.append({ kind: 'deny', decision: 'deny', reason: unprovenReason(count) }, now);
     } catch {
       // The log is down or closed. The count stays in the metrics; not re-queued, since a
       // witnessing failure can leave the record in the log even though its append failed.

@@ -160,3 +160,21 @@ eachBackend('a forged request touching a tripwire item raises no alert and suspe
     await monitor.close();
   }
 });
+
+eachBackend('unproven requests: one aggregate at once, then at most one per interval carrying the count since', { items: 4 }, async (h) => {
+  const victim = await h.device('ann-1');
+  const aggregates = async () => (await h.records()).filter((r) => r.reason?.startsWith('UNPROVEN')).map((r) => r.reason);
+  const forged = await forgeries(h, victim, 4);
+  assert.deepEqual(await send(h, forged.slice(0, 3)), [401, 401, 401]);
+  const until = Date.now() + 20_000;
+  while ((await aggregates()).length === 0) {
+    if (Date.now() > until) assert.fail('the first unproven request was not logged as an aggregate');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.deepEqual(await aggregates(), ['UNPROVEN count=1'], 'the first one at once; the next two wait for the interval');
+  h.advance(61);
+  assert.deepEqual(await send(h, forged.slice(3)), [401]);
+  await unprovenRequests(h.gk).flush();
+  assert.deepEqual(await aggregates(), ['UNPROVEN count=1', 'UNPROVEN count=3']);
+  assert.equal(unprovenRequests(h.gk).snapshot().unlogged, 0);
+});
