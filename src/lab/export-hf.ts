@@ -251,7 +251,7 @@ lease at a time; the lab opened and un-blinded their labels. Exported ${generate
 | | |
 | --- | --- |
 | campaign | ${md(facts.campaign)} |
-| minimization policy (SHA-256) | ${facts.policyHash === null ? 'not recorded with this export' : `\`${facts.policyHash}\``} |
+| minimization policy (SHA-256) | ${facts.policyHash === null ? 'not recorded with this export' : md(facts.policyHash)} |
 | licence | ${md(facts.license)} |
 | items in the campaign | ${facts.items} |
 | items exported (\`default\`) | ${s.exported} |
