@@ -333,3 +333,22 @@ test('§9: an HPKE ephemeral secret in vectors/core is the raw X25519 secret key
   const derived = await deriveKeyPair(p, fromHex(file.random[0]!));
   assert.notEqual(toBase64Url(derived.key.publicKey), file.label.enc);
 });
+
+test('§8.2: a monitor counts a malformed cosignature of a policy witness as disagreeing, and still admits the checkpoint on the others', async () => {
+  const log = await ed25519NoteSigner(p, 'lab.example/keyhole/audit/v1', seed(40));
+  const w1 = await ed25519Cosigner(p, 'witness.example/w1', seed(41));
+  const w2 = await ed25519Cosigner(p, 'witness.example/w2', seed(42));
+  const note = await signNote('lab.example/keyhole/audit/v1\n1\n' + 'A'.repeat(43) + '=\n', [log]);
+  const text = note.slice(0, note.indexOf('\n\n') + 1);
+  const good = await w1.cosign(text, 1_800_000_000);
+  const bad = await w2.cosign(text, 1_800_000_000);
+  const huge = bad.signature.slice();
+  new DataView(huge.buffer).setBigUint64(0, 2n ** 60n, false);
+  const { addSignatures } = await import('../../src/core/note.js');
+  const { checkpointPolicy, verifyCheckpoint } = await import('../../src/monitor/follower/checkpoint-policy.js');
+  const policy = await checkpointPolicy(p, log.verifierKey, [w1.verifierKey, w2.verifierKey], 1);
+  for (const malformed of [huge, bad.signature.slice(0, 70)]) {
+    const verified = await verifyCheckpoint(policy, addSignatures(note, [good, { ...bad, signature: malformed }]));
+    assert.deepEqual([verified.cosigners, verified.disagreeing], [['witness.example/w1'], ['witness.example/w2']]);
+  }
+});
