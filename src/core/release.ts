@@ -93,7 +93,7 @@ export type ReleaseEndReason = (typeof RELEASE_END_REASONS)[number];
  */
 export const ReleaseEndedBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lab: Identifier,
     campaign: Identifier,
     item: Identifier,

@@ -11,7 +11,7 @@ import { KeyholeError } from '../../src/core/errors.js';
 import { encodeHead, inspectItem, openItem, sealItem, unwrapDek, CHUNK_SIZE, ITEM_PREFIX, type SealParams } from '../../src/core/sealed-item.js';
 import { signAssignment, verifyAssignment, type AssignmentBody } from '../../src/core/assignment.js';
 import { deviceId } from '../../src/core/device.js';
-import { openGrant, sealGrant, signReleaseRequest, verifyReleaseRequest, type ReleaseRequest } from '../../src/core/release.js';
+import { openGrant, sealGrant, signReleaseEnded, signReleaseRequest, verifyReleaseEnded, verifyReleaseRequest, type ReleaseEnded, type ReleaseRequest } from '../../src/core/release.js';
 import { openLabel, sealLabel, type LabelBinding } from '../../src/core/label.js';
 import { openLabSection, sealLabSection } from '../../src/core/lab-section.js';
 import { recordingPrimitives, replayPrimitives } from './replay-primitives.js';
@@ -264,6 +264,72 @@ async function checkRelease(f: ReleaseFile): Promise<string[]> {
   return problems;
 }
 
+// ---------------------------------------------------------------- release-ended notice (SPEC §7.4)
+
+interface ReleaseEndedFile {
+  format: 'keyhole-release-ended-v1';
+  hub_signing_seed: string;
+  device_signing_seed: string;
+  device_kex_secret: string;
+  device_id: string;
+  now: number;
+  assignment_body: AssignmentBody;
+  notice: ReleaseEnded;
+  tampered: { name: string; value: unknown; error: string }[];
+}
+
+async function releaseEndedFile(): Promise<ReleaseEndedFile> {
+  const hubSeed = fromHex('14'.repeat(32));
+  const hub = await base.ed25519FromSeed(hubSeed);
+  const device = await deviceFrom(fromHex('0a'.repeat(32)), fromHex('0b'.repeat(32)));
+  const now = 1_800_000_000;
+  const body: AssignmentBody = {
+    v: 1, hub: 'vendor-hub', lab: 'acme-lab', campaign: 'pref-2026-12', item: 'item-0001',
+    digest: toBase64Url(fromHex('05'.repeat(32))), lease: 'lease-42', annotator: 'ann-7',
+    device: await deviceId(base, device.keys), issued: now - 10, expires: now + 900,
+  };
+  const assignment = await signAssignment(hub, body);
+  const notice = await signReleaseEnded(base, device, assignment, 'cannot-judge', now + 120);
+  const other = await deviceFrom(fromHex('0c'.repeat(32)), fromHex('0d'.repeat(32)));
+  const byOther = await signReleaseEnded(base, other, assignment, 'cannot-judge', now + 120);
+  return {
+    format: 'keyhole-release-ended-v1',
+    hub_signing_seed: toHex(hubSeed),
+    device_signing_seed: '0a'.repeat(32),
+    device_kex_secret: '0b'.repeat(32),
+    device_id: body.device,
+    now: now + 120,
+    assignment_body: body,
+    notice,
+    tampered: [
+      { name: 'reason changed', value: { ...notice, body: { ...notice.body, reason: 'other' } }, error: 'BAD_SIGNATURE' },
+      { name: 'lease changed', value: { ...notice, body: { ...notice.body, lease: 'lease-43' } }, error: 'BAD_SIGNATURE' },
+      { name: 'signed by another device, naming it', value: byOther, error: 'MISMATCH' },
+      { name: 'signed by another device, naming this one', value: { ...byOther, body: { ...byOther.body, device: body.device } }, error: 'BAD_SIGNATURE' },
+      { name: 'a reason outside the closed list', value: { ...notice, body: { ...notice.body, reason: 'bored' } }, error: 'BAD_FORMAT' },
+      { name: 'an unknown member', value: { ...notice, body: { ...notice.body, note: 'x' } }, error: 'BAD_FORMAT' },
+      { name: 'version 2', value: { ...notice, body: { ...notice.body, v: 2 } }, error: 'UNKNOWN_VERSION' },
+      { name: 'digest of 31 bytes', value: { ...notice, body: { ...notice.body, digest: toBase64Url(new Uint8Array(31)) } }, error: 'BAD_LENGTH' },
+    ],
+  };
+}
+
+async function checkReleaseEnded(f: ReleaseEndedFile): Promise<string[]> {
+  const problems: string[] = [];
+  const hub = await base.ed25519FromSeed(fromHex(f.hub_signing_seed));
+  const device = await deviceFrom(fromHex(f.device_signing_seed), fromHex(f.device_kex_secret));
+  if ((await deviceId(base, device.keys)) !== f.device_id) problems.push('device id differs');
+  const notice = await signReleaseEnded(base, device, await signAssignment(hub, f.assignment_body), f.notice.body.reason, f.now);
+  if (JSON.stringify(notice) !== JSON.stringify(f.notice)) problems.push('release-ended notice does not reproduce');
+  await verifyReleaseEnded(base, f.notice, device.keys);
+  for (const t of f.tampered) {
+    // The gatekeeper checks a notice against the enrolled device it is about: here, always this one.
+    const got = await outcome(() => verifyReleaseEnded(base, t.value, device.keys));
+    if (got !== t.error) problems.push(`tampered "${t.name}": got ${got}, want ${t.error}`);
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------- label
 
 interface LabelFile {
@@ -375,6 +441,7 @@ async function checkLabSection(f: LabSectionFile): Promise<string[]> {
 export const CORE_VECTOR_FILES = {
   'sealed-item.json': { generate: sealedItemFile, check: (f: unknown) => checkSealedItem(f as SealedItemFile) },
   'release.json': { generate: releaseFile, check: (f: unknown) => checkRelease(f as ReleaseFile) },
+  'release-ended.json': { generate: releaseEndedFile, check: (f: unknown) => checkReleaseEnded(f as ReleaseEndedFile) },
   'label.json': { generate: labelFile, check: (f: unknown) => checkLabel(f as LabelFile) },
   'lab-section.json': { generate: labSectionFile, check: (f: unknown) => checkLabSection(f as LabSectionFile) },
 } as const;
@@ -382,6 +449,7 @@ export const CORE_VECTOR_FILES = {
 export const FORMAT_OF_FILE: Record<string, string> = {
   'sealed-item.json': 'keyhole-sealed-item-v1',
   'release.json': 'keyhole-release-v1',
+  'release-ended.json': 'keyhole-release-ended-v1',
   'label.json': 'keyhole-label-v1',
   'lab-section.json': 'keyhole-lab-section-v1',
 };
