@@ -70,3 +70,15 @@ eachBackend('only the device ends its release: forged, another device, another l
   assert.equal((await h.records()).length, before, 'nothing was logged');
   assert.equal(await outcome(h, b, await h.assign(b, 0)), 'OVERLAP_CAP', 'the place is still held');
 });
+
+eachBackend('skipping at once does not lift the exposure budget: a device that skips every item still gets no more than the budget per window', { items: 4, campaign: { exposureBudget: 2, minExposureSeconds: 600 } }, async (h) => {
+  const stolen = await h.device('ann-a');
+  const outcomes: string[] = [];
+  for (let item = 0; item < 4; item++) {
+    const assignment = await h.assign(stolen, item);
+    const result = await outcome(h, stolen, assignment);
+    outcomes.push(result);
+    if (result === 'GRANTED') assert.equal((await h.post('v1/release-ended', await signReleaseEnded(p, stolen, assignment, 'other', h.now()))).status, 200);
+  }
+  assert.deepEqual(outcomes, ['GRANTED', 'GRANTED', 'CAMPAIGN_EXPOSURE', 'CAMPAIGN_EXPOSURE']);
+});
