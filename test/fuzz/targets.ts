@@ -35,7 +35,9 @@ import { encodeHead, inspectItem, openItem, sealItem, unwrapDek } from '../../sr
 import { decodeEntryBundle, decodeHashTile, encodeEntryBundle } from '../../src/core/tile-data.js';
 import { nWithSuffix, parseIndexPartial, parseTileLevelIndexPartial } from '../../src/core/tile-paths.js';
 import { signDeletionReceipt, verifyDeletionReceipt } from '../../src/gatekeeper/deletion-receipt.js';
+import { parseLabSignatureHeader, signLabRequest } from '../../src/hub/lab-request-signature.js';
 import { formatAddCheckpoint, parseAddCheckpoint } from '../../src/log/witness-protocol.js';
+import { checkpointPolicy, verifyCheckpoint } from '../../src/monitor/follower/checkpoint-policy.js';
 import { detectFormat, formatByName } from '../../src/minimize/formats/registry.js';
 import { FORMAT_NAMES } from '../../src/minimize/formats/record-format.js';
 import { parsePolicy } from '../../src/minimize/policy-file.js';
@@ -118,6 +120,8 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
   const logVerifier = await ed25519NoteVerifier(p, logKey.verifierKey);
   const witnessVerifier = await cosignatureVerifier(p, witness.verifierKey);
 
+  const monitorPolicy = await checkpointPolicy(p, logKey.verifierKey, [witness.verifierKey], 1);
+  const labHeader = await signLabRequest(p, labSigner, { hub: 'vendor-hub', lab: 'acme-lab', method: 'PUT', path: '/v1/labs/acme-lab/campaigns/pref-2026-12', body: utf8('{}') }, NOW);
   const keys = JSON.parse(readFileSync(join(OUR_VECTORS, 'log', 'keys.json'), 'utf8')) as { origin: string; log_vkey: string; witness_vkeys: string[]; quorum: number };
   const bundleText = readFileSync(join(OUR_VECTORS, 'log', 'proof-bundle.tlog-proof'), 'utf8');
   const trust: TrustPolicy = { origin: keys.origin, log: await ed25519NoteVerifier(p, keys.log_vkey), witnesses: await Promise.all(keys.witness_vkeys.map((k) => cosignatureVerifier(p, k))), quorum: keys.quorum };
@@ -220,6 +224,14 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
       }
       const { index, partial } = parseIndexPartial(t);
       assert.equal(nWithSuffix(index, partial), t);
+    }),
+    target('monitor: checkpoint from an untrusted log server', mutatedText(cosigned), async (t: string) => {
+      const verified = await verifyCheckpoint(monitorPolicy, t);
+      assert.ok(verified.cosigners.length + verified.disagreeing.length <= 1);
+    }),
+    target('hub: lab signature header', mutatedText(labHeader), (t: string) => {
+      const parsed = parseLabSignatureHeader(t);
+      if (parsed !== undefined) assert.equal(`v1 lab=${parsed.lab},time=${parsed.time},nonce=${parsed.nonce},body=${parsed.body},sig=${parsed.sig}`, t);
     }),
     target('proof bundle: parse and verify', mutatedText(bundleText), async (t: string) => {
       assert.equal(formatProofBundle(parseProofBundle(t)), t);
