@@ -13,8 +13,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { inspectItem, unwrapDek } from '../../src/core/sealed-item.js';
 import { runBots, type BotChoice } from '../../src/cli/demo/bots.js';
-import { startExchange, type Exchange, type ExchangeOptions } from '../../src/cli/demo/exchange.js';
+import { DataDirLayout, startExchange, type Exchange, type ExchangeOptions } from '../../src/cli/demo/exchange.js';
+import { keyCandidates, plantedKeyControl, tryKeys } from '../../src/cli/drill/key-trial.js';
+import { plantInside, plantedSearchControl, searchPlaintext, type SearchTarget } from '../../src/cli/drill/plaintext-search.js';
+import { copyVendor, type CopiedFile, type VendorSources } from '../../src/cli/drill/vendor-copy.js';
+import { parseSlot } from '../../src/gatekeeper/keystore/keks.js';
+import { stringValues } from '../../src/lab/text-fingerprint.js';
+import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
 import { DEMO_DATASET } from '../../src/cli/demo-command.js';
 import { exportResults, sidecarPath, type Sidecar } from '../../src/lab/export.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
@@ -75,6 +83,51 @@ async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
   return out;
+}
+
+/** Strings the demo dataset holds: personal data minimization replaces, and text it keeps (sealed for the vendor). */
+const NEEDLES = ['marisol.quenby@mailbox-demo-org.com', 'Marisol Quenby', 'Routers are complicated', 'Rayleigh scattering'];
+
+/**
+ * Copies everything the vendor holds (tools of the drill, src/cli/drill) and searches it as the
+ * drill's attacker does, raw and after base64, base64url, hex and gzip decoding: for the needles,
+ * and for every eight-word run of every record as ingested and as minimized (what annotators saw).
+ * Then tries every key-shaped value in the copy on sealed items. Each search has its control planted
+ * inside the copy's hub database: text in every encoding, a minimized record, and real keys.
+ */
+async function assertVendorHoldsNoPlaintext(ex: Exchange, sources: Pick<VendorSources, 'dataDir' | 'database' | 'blobs'>): Promise<void> {
+  const copy: CopiedFile[] = await copyVendor({ ...sources, configFiles: [DataDirLayout.hubKey], environment: {}, output: '' });
+  const dataset = (await readFile(DEMO_DATASET, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  for (const n of NEEDLES) assert.ok(dataset.some((l) => l.includes(n)), `the dataset holds "${n}"`);
+  const minimized = (await ex.store.requireLedger()).items.map((i) => ({ id: `minimized ${i.item}`, texts: stringValues(i.content) }));
+  const targets: SearchTarget[] = [
+    ...NEEDLES.map((n) => ({ id: `needle ${n}`, canary: n, texts: [] })),
+    ...dataset.map((line, i) => ({ id: `dataset line ${i + 1}`, texts: stringValues(JSON.parse(line)) })),
+    ...minimized,
+  ];
+  assert.ok(minimized.length >= 30 && minimized.every((m) => m.texts.join(' ').split(/\s+/).length >= 8), 'every minimized record has a word run to search for');
+  const search = searchPlaintext(copy, targets);
+  assert.deepEqual(search.hits, [], 'no plaintext in the vendor copy');
+
+  const db = copy.find((f) => f.source.startsWith('hub database'));
+  assert.ok(db, 'the copy holds the hub database');
+  const control = plantedSearchControl(db);
+  assert.deepEqual(control.plantings.filter((c) => !c.canaryFound || !c.wordRunFound), [], 'control: planted text is found in every encoding');
+  const record = minimized[0]!;
+  const planted = plantInside(db.bytes, Buffer.from(gzipSync(record.texts.join('\n')).toString('base64')));
+  const plantedHits = searchPlaintext([{ source: db.source, bytes: planted }], targets).hits;
+  assert.ok(plantedHits.some((h) => h.record === record.id && h.decoded === 'base64 > gzip'), `control: a minimized record planted gzip-in-base64 is found: ${JSON.stringify(plantedHits)}`);
+
+  const items = copy.filter((f) => f.source.startsWith('blob')).slice(0, 3).map((f) => f.bytes);
+  assert.equal(items.length, 3);
+  const now = Math.floor(Date.now() / 1000);
+  const trial = await tryKeys(p, keyCandidates(copy), { items, labels: [], labPublicKey: ex.gk.labSigner.publicKey }, now);
+  assert.ok(trial.candidates > 0, 'the copy holds key-shaped values to try');
+  assert.deepEqual({ opened: trial.itemsOpened, unwrapped: trial.slotsUnwrapped }, { opened: 0, unwrapped: 0 }, 'no key in the vendor copy opens an item or its key slot');
+  const head = await inspectItem(p, items[0]!);
+  const kek = await ex.gk.keks.kek(parseSlot(JSON.stringify(head.slot)).kek);
+  const keyControl = await plantedKeyControl(p, db, { dek: await unwrapDek(p, kek, head), kek: kek.key }, { items: [items[0]!], labels: [], labPublicKey: ex.gk.labSigner.publicKey }, now);
+  assert.equal(keyControl.passed, true, `control: real keys planted in the copy are found and open the item: ${JSON.stringify(keyControl)}`);
 }
 
 test('SQLite: bots label everything, the lab collects and exports exactly their choices', { timeout: 240_000 }, async (t) => {
@@ -138,16 +191,12 @@ test('SQLite: bots label everything, the lab collects and exports exactly their 
     assert.match(String(hh.lines[0]!.chosen), /^\n\nHuman: /);
   });
 
-  await t.test('the vendor side holds no plaintext: not the personal data, not even the minimized text', async () => {
-    const dataset = await readFile(DEMO_DATASET, 'utf8');
-    const needles = ['marisol.quenby@mailbox-demo-org.com', 'Marisol Quenby', 'Routers are complicated', 'Rayleigh scattering'];
-    for (const n of needles) assert.ok(dataset.includes(n));
-    const vendorFiles = [...(await filesUnder(join(dataDir, 'blobs'))), ...(await filesUnder(dataDir)).filter((f) => /hub\.db/.test(f))];
-    assert.ok(vendorFiles.length > 30);
-    for (const f of vendorFiles) {
-      const bytes = await readFile(f, 'latin1');
-      for (const n of needles) assert.ok(!bytes.includes(n), `${f} holds "${n}"`);
-    }
+  await t.test('the vendor side holds no plaintext, raw or encoded: not the personal data, not even the minimized text', async () => {
+    await assertVendorHoldsNoPlaintext(ex, {
+      dataDir,
+      database: { kind: 'sqlite', files: [DataDirLayout.hubDb, `${DataDirLayout.hubDb}-wal`, `${DataDirLayout.hubDb}-shm`] },
+      blobs: { kind: 'dir', path: join(dataDir, DataDirLayout.blobs) },
+    });
   });
 
   await t.test('a restart on the same data directory resumes: nothing sealed again, results kept', async () => {
@@ -222,10 +271,11 @@ test('the demo\'s printed login works in Chromium: sign in, the lab approves the
   await page.keyboard.type('A answers the question.');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Enter');
+  // Wait for the label to arrive; the deadline only guards against a hang on a loaded machine.
   let report = await ex.collect();
-  for (let i = 0; report.total.accepted === 0 && i < 100; i++) {
+  for (const deadline = Date.now() + 60_000; report.total.accepted === 0; report = await ex.collect()) {
+    assert.ok(Date.now() < deadline, 'the label submitted in Chromium did not reach the lab within 60 s');
     await new Promise((r) => setTimeout(r, 100));
-    report = await ex.collect();
   }
   assert.equal(report.total.accepted, 1);
   const [accepted] = (await ex.store.results()).accepted;
@@ -290,4 +340,9 @@ test('PostgreSQL + S3 (moto): the same loop, exports equal the bots\' choices', 
   const { lines, sidecar } = await exported(ex, 'trl');
   assertExportMatchesBots(lines, sidecar, run.choices, 30, 1);
   await assert.rejects(stat(join(dataDir, 'blobs')), { code: 'ENOENT' }, 'sealed items went to S3, not to disk');
+  await assertVendorHoldsNoPlaintext(ex, {
+    dataDir,
+    database: { kind: 'postgres', url: POSTGRES_URL, schema: `${prefix}_hub` },
+    blobs: { kind: 's3', url: 's3://keyhole-exchange/items', endpoint: moto.endpoint },
+  });
 });
