@@ -51,7 +51,8 @@ export interface LabSignatureHeader {
   sig: string;
 }
 
-const HEADER = /^v1 lab=([A-Za-z0-9][A-Za-z0-9._-]{0,127}),time=(\d{1,15}),nonce=([A-Za-z0-9_-]{22}),body=([0-9a-f]{64}),sig=([A-Za-z0-9_-]{86})$/;
+// One spelling per header: decimal time without leading zeros (as the signer writes it).
+const HEADER = /^v1 lab=([A-Za-z0-9][A-Za-z0-9._-]{0,127}),time=(0|[1-9]\d{0,14}),nonce=([A-Za-z0-9_-]{22}),body=([0-9a-f]{64}),sig=([A-Za-z0-9_-]{86})$/;
 
 export function parseLabSignatureHeader(value: string): LabSignatureHeader | undefined {
   const m = HEADER.exec(value);

@@ -31,3 +31,12 @@ test('item content: messages that form no conversation are a broken item (BAD_FO
     for (const task of TASK_TYPES) assert.throws(() => taskView(task, content), refusedAs('BAD_FORMAT'), task);
   }
 });
+
+test('hub lab signature header: a time with leading zeros is refused, so a header has one spelling (seed 8)', async () => {
+  const { parseLabSignatureHeader } = await import('../../src/hub/lab-request-signature.js');
+  const header = `v1 lab=acme-lab,time=1800000000,nonce=${'A'.repeat(22)},body=${'a'.repeat(64)},sig=${'B'.repeat(86)}`;
+  assert.equal(parseLabSignatureHeader(header)?.time, 1_800_000_000);
+  assert.equal(parseLabSignatureHeader(header.replace('time=1800000000', 'time=0'))?.time, 0);
+  assert.equal(parseLabSignatureHeader(header.replace('time=1800000000', 'time=01800000000')), undefined);
+  assert.equal(parseLabSignatureHeader(header.replace('time=1800000000', 'time=00')), undefined);
+});
