@@ -96,7 +96,7 @@ export interface DevicesTable {
 }
 
 export interface NoncesTable {
-  /** "r:<request nonce>" or "m:<monitor nonce>" */
+  /** "r:<request nonce>", "rr:<request nonce>" once a replay of it was logged, or "m:<monitor nonce>" */
   nonce: string;
   expires_at: number;
 }
