@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAccessRecord } from '../../src/core/access-record.js';
-import { runBots } from '../../src/cli/demo/bots.js';
+import { botSkips, runBots } from '../../src/cli/demo/bots.js';
 import { DataDirLayout, startExchange } from '../../src/cli/demo/exchange.js';
 import { DEMO_DATASET } from '../../src/cli/demo-command.js';
 import { FileSystemStorage } from '../../src/log/fs-storage.js';
@@ -64,6 +64,19 @@ async function converges(db: { db: string; pgSchemaPrefix: string } | undefined)
     await ex.close();
   }
 }
+
+test('every item keeps `overlap` bots that never skip it, and the others skip about skipRate of it', () => {
+  for (const [count, overlap] of [[5, 1], [4, 2], [3, 3]] as const) {
+    let skips = 0;
+    for (let i = 0; i < 2000; i++) {
+      const skippers = Array.from({ length: count }, (_, b) => botSkips(`item-${i}`, b, count, overlap, 0.5)).filter(Boolean).length;
+      assert.ok(count - skippers >= overlap, `item-${i}: only ${count - skippers} of ${count} bots would label it, overlap ${overlap}`);
+      skips += skippers;
+    }
+    const rate = skips / (2000 * (count - overlap) || 1);
+    assert.ok(overlap === count ? skips === 0 : Math.abs(rate - 0.5) < 0.05, `skip rate ${rate} for ${count} bots, overlap ${overlap}`);
+  }
+});
 
 test('SQLite: bots that skip still label every item', { timeout: 300_000 }, async () => {
   await converges(undefined);
