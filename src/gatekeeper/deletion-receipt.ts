@@ -13,11 +13,11 @@ import { concat, fromBase64Url, toBase64Url, utf8 } from '../core/bytes.js';
 import { canonicalJsonBytes } from '../core/canonical-json.js';
 import { fail } from '../core/errors.js';
 import type { Ed25519Signer, Primitives } from '../core/primitives.js';
-import { Identifier, UnixTime, base64UrlBytes, parseWith } from '../core/schema.js';
+import { Identifier, UnixTime, VersionOne, base64UrlBytes, parseWith } from '../core/schema.js';
 
 export const DeletionReceiptBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     lab: Identifier,
     batch: Identifier,
     campaign: Identifier,

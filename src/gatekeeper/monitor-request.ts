@@ -14,7 +14,7 @@ import { canonicalJsonBytes } from '../core/canonical-json.js';
 import { fail } from '../core/errors.js';
 import type { Ed25519Signer } from '../core/primitives.js';
 import { REQUEST_WINDOW_SECONDS } from '../core/release.js';
-import { Identifier, UnixTime, base64UrlBytes, parseWith } from '../core/schema.js';
+import { Identifier, UnixTime, VersionOne, base64UrlBytes, parseWith } from '../core/schema.js';
 import type { LoggedRecord } from './audit-trail.js';
 import { seconds, type GatekeeperContext } from './context.js';
 import { claimNonce } from './policy/nonce-unused.js';
@@ -22,7 +22,7 @@ import { SuspensionTarget, describeTarget, suspend } from './suspension.js';
 
 export const MonitorRequestBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     monitor: Identifier,
     action: z.literal('suspend'),
     target: SuspensionTarget,

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { toBase64Url, toHex } from '../core/bytes.js';
 import { canonicalJsonBytes } from '../core/canonical-json.js';
 import type { Ed25519Signer, Primitives } from '../core/primitives.js';
-import { Identifier, Sha256Hex, UnixTime, base64UrlBytes } from '../core/schema.js';
+import { Identifier, Sha256Hex, UnixTime, VersionOne, base64UrlBytes } from '../core/schema.js';
 import { signFor } from '../core/signing.js';
 
 export const LAB_SIGNATURE_HEADER = 'Keyhole-Lab-Signature';
@@ -30,7 +30,7 @@ export const LAB_REQUEST_WINDOW_SECONDS = 60;
 
 export const SignedRequestBody = z
   .object({
-    v: z.literal(1),
+    v: VersionOne,
     hub: Identifier,
     lab: Identifier,
     method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),

@@ -352,3 +352,28 @@ test('§8.2: a monitor counts a malformed cosignature of a policy witness as dis
     assert.deepEqual([verified.cosigners, verified.disagreeing], [['witness.example/w1'], ['witness.example/w2']]);
   }
 });
+
+test('§1.2, §11: the gatekeeper\'s and the hub\'s signed formats and the keystore file give UNKNOWN_VERSION for another integer `v` too', async () => {
+  const { parseWith } = await import('../../src/core/schema.js');
+  const { MonitorRequestBody } = await import('../../src/gatekeeper/monitor-request.js');
+  const { SignedRequestBody } = await import('../../src/hub/lab-request-signature.js');
+  const { openKeystoreFile } = await import('../../src/gatekeeper/keystore/passphrase-keystore.js');
+  const { writeFileSync } = await import('node:fs');
+  const lab = await p.ed25519FromSeed(seed(50));
+  const receipt = await signDeletionReceipt(lab, { v: 1, lab: 'acme-lab', batch: 'batch-1', campaign: 'pref-2026-12', keks: ['kek-a'], time: NOW, log: 'lab.example/keyhole/audit/v1' });
+  assert.equal(await asyncCodeOf(() => verifyDeletionReceipt(p, lab.publicKey, { ...receipt, body: { ...receipt.body, v: 2 } })), 'UNKNOWN_VERSION');
+  const monitor = { v: 2, monitor: 'mon-1', action: 'suspend', target: { kind: 'device', device: 'a'.repeat(64) }, reason: 'x', time: NOW, nonce: toBase64Url(new Uint8Array(16)) };
+  assert.equal(codeOf(() => parseWith(MonitorRequestBody, monitor, 'monitor request')), 'UNKNOWN_VERSION');
+  const hubRequest = { v: 2, hub: 'vendor-hub', lab: 'acme-lab', method: 'GET', path: '/v1/x', time: NOW, nonce: toBase64Url(new Uint8Array(16)), body: 'a'.repeat(64) };
+  assert.equal(codeOf(() => parseWith(SignedRequestBody, hubRequest, 'hub request')), 'UNKNOWN_VERSION');
+  const dir = mkdtempSync(join(tmpdir(), 'keyhole-spec-'));
+  try {
+    const path = join(dir, 'keystore.json');
+    await createKeystoreFile(p, path, 'a long enough passphrase');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'v2.json'), `${canonicalJson({ ...file, v: 2 })}\n`);
+    assert.equal(await asyncCodeOf(() => openKeystoreFile(p, join(dir, 'v2.json'), 'a long enough passphrase')), 'UNKNOWN_VERSION');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -20,7 +20,7 @@ import { concat, fromBase64Url, toBase64Url, utf8 } from '../../core/bytes.js';
 import { canonicalJson, canonicalJsonBytes } from '../../core/canonical-json.js';
 import { fail } from '../../core/errors.js';
 import type { Primitives } from '../../core/primitives.js';
-import { base64UrlBytes, parseJsonText, parseWith } from '../../core/schema.js';
+import { VersionOne, base64UrlBytes, parseJsonText, parseWith } from '../../core/schema.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { localRootKey, type RootKey } from './root-key.js';
 
@@ -41,7 +41,7 @@ const KdfParams = z
   .strict();
 
 const KeystoreFile = z
-  .object({ v: z.literal(1), format: z.literal(KEYSTORE_FORMAT), kdf: KdfParams, nonce: base64UrlBytes(12), ct: base64UrlBytes(48) })
+  .object({ v: VersionOne, format: z.literal(KEYSTORE_FORMAT), kdf: KdfParams, nonce: base64UrlBytes(12), ct: base64UrlBytes(48) })
   .strict();
 type KeystoreFile = z.infer<typeof KeystoreFile>;
 
