@@ -24,7 +24,7 @@ import { gatekeeperApp } from '../../../src/gatekeeper/http.js';
 import { createKeystoreFile } from '../../../src/gatekeeper/keystore/passphrase-keystore.js';
 import type { RootKey } from '../../../src/gatekeeper/keystore/root-key.js';
 import { registerItem, setCampaign, setVendor, type CampaignSettings } from '../../../src/gatekeeper/registry.js';
-import { FileSystemStorage } from '../../../src/log/fs-storage.js';
+import { FileSystemStorage, type FileSystemCalls } from '../../../src/log/fs-storage.js';
 import { readEntry } from '../../../src/log/tile-reader.js';
 import { WitnessQuorum } from '../../../src/log/witness-client.js';
 import { witnessApp } from '../../../src/log/witness-server.js';
@@ -97,13 +97,13 @@ let deviceSeed = 100;
 
 export async function startHarness(
   backend: Backend,
-  options: { items?: number; campaign?: Partial<CampaignSettings>; vendorBudget?: number; tripwires?: number[]; witnessed?: boolean } = {},
+  options: { items?: number; campaign?: Partial<CampaignSettings>; vendorBudget?: number; tripwires?: number[]; witnessed?: boolean; /** The log's file system, given the harness's directory (power-loss tests: test/log/support/page-cache-fs.ts). */ logFs?: (dir: string) => FileSystemCalls } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'keyhole-gk-'));
   const { database, cleanup } = await backend.open(dir);
   let clockMs = Date.now();
   const alerts: Alert[] = [];
-  const logStorage = new FileSystemStorage(join(dir, 'log'));
+  const logStorage = new FileSystemStorage(join(dir, 'log'), options.logFs?.(dir));
   const closers: (() => Promise<void>)[] = [];
   let stopWitness = async (): Promise<void> => {};
 

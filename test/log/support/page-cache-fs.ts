@@ -60,6 +60,19 @@ export class PageCacheFs implements FileSystemCalls {
     return new PageCacheFs({ kind: 'dir', entries: new Map(), disk: new Map() });
   }
 
+  /** An empty disk mounted at `dir`: `dir` and its ancestors exist and are durable, as a directory made before the test is. */
+  static mountedAt(dir: string): PageCacheFs {
+    const root: Dir = { kind: 'dir', entries: new Map(), disk: new Map() };
+    let node = root;
+    for (const name of parts(dir)) {
+      const child: Dir = { kind: 'dir', entries: new Map(), disk: new Map() };
+      node.entries.set(name, child);
+      node.disk.set(name, child);
+      node = child;
+    }
+    return new PageCacheFs(root);
+  }
+
   /** The n-th call from now (0: the next one) and every later call fail with PowerLost. */
   cutPowerAt(n: number): void {
     this.cutAt = this.calls + n;
