@@ -99,6 +99,14 @@ test('§1.2: a signed JSON object with a duplicated member cannot be presented t
   assert.equal(codeOf(() => parseJsonText(doubled, 'release request')), 'BAD_FORMAT');
 });
 
+test('§1.2: JSON nested deeper than 512 levels is refused (BAD_FORMAT) before any recursive code sees it', () => {
+  const nest = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  assert.equal(codeOf(() => parseJsonText(nest(512), 'test')), 'OK');
+  assert.equal(codeOf(() => parseJsonText(nest(513), 'test')), 'BAD_FORMAT');
+  assert.equal(codeOf(() => parseJsonText('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), 'test')), 'BAD_FORMAT');
+  assert.equal(codeOf(() => parseJsonText(nest(200_000), 'test')), 'BAD_FORMAT');
+});
+
 test('§1.2: parse errors do not quote the input', () => {
   try {
     parseJsonText('{"secret-token-123":x}', 'request body');
