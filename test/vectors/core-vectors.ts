@@ -128,6 +128,7 @@ async function sealedItemFile(): Promise<SealedItemFile> {
       t('header JSON "v":2 under the v1 prefix', withHeader(headerText.replace('"v":1', '"v":2')), 'UNKNOWN_VERSION'),
       t('header JSON not in JCS form (a space after "{")', withHeader(headerText.replace('{', '{ ')), 'BAD_ENCODING'),
       t('header with a duplicated member', withHeader(headerText.replace('{', '{"v":1,')), 'BAD_FORMAT'),
+      t('bit flipped in the signature, with a DEK of the wrong length (§3.7: step 2 before step 5)', flipBit(sealed, (headerStart + head.headerBytes.length + 5) * 8), 'BAD_SIGNATURE', { dek: '07'.repeat(31) }),
       t('header commit of 31 bytes', withHeader(headerText.replace(/"commit":"[^"]*"/, `"commit":"${toBase64Url(new Uint8Array(31))}"`)), 'BAD_LENGTH'),
     ],
   };
