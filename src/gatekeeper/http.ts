@@ -22,6 +22,7 @@ import type { ObjectReader } from '../log/tile-reader.js';
 import type { GatekeeperContext } from './context.js';
 import { handleMonitorRequest } from './monitor-request.js';
 import { handleRelease } from './release.js';
+import { countMalformed } from './unproven-requests.js';
 import { handleReleaseEnded } from './release-ended.js';
 import { handleSubmit } from './submit.js';
 
@@ -82,7 +83,7 @@ export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, o
   });
 
   app.post('/v1/release', limit(RELEASE_BODY_LIMIT), async (c) => {
-    const result = await handleRelease(ctx, await jsonBody(c, 'release request'));
+    const result = await handleRelease(ctx, await jsonBody(c, 'release request').catch(countMalformed(ctx)));
     if (result.status === 'granted') return c.json({ grant: result.grant, proof: result.proof }, 200);
     // An unproven request (SPEC §7.3) is refused without a record, so without a proof.
     if (result.status === 'refused') return c.json(errorBody(result.denial.code, result.denial.message), 401);

@@ -39,7 +39,7 @@ import type { VerifiedRequest } from './policy/facts.js';
 import { decideInTransaction } from './policy/release-transaction.js';
 import { checkRequestSignature } from './policy/request-signature.js';
 import { deny, type Denial } from './reasons.js';
-import { unprovenRequests } from './unproven-requests.js';
+import { countMalformed, unprovenRequests } from './unproven-requests.js';
 
 export type ReleaseResult =
   | { readonly status: 'granted'; readonly grant: ReleaseGrant; readonly proof: string; readonly index: number }
@@ -112,7 +112,12 @@ async function sealFor(ctx: GatekeeperContext, v: VerifiedRequest, itemDigest: s
 }
 
 export async function handleRelease(ctx: GatekeeperContext, input: unknown): Promise<ReleaseResult> {
-  const request = parseWith(ReleaseRequest, input, 'release request');
+  let request: ReleaseRequest;
+  try {
+    request = parseWith(ReleaseRequest, input, 'release request');
+  } catch (err) {
+    return countMalformed(ctx)(err);
+  }
   const now = seconds(ctx.now());
   const verified = await verifyStateless(ctx, request, now);
   if ('denial' in verified) {

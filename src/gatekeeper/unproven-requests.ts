@@ -24,16 +24,19 @@ export function unprovenReason(count: number): string {
   return `UNPROVEN count=${count}`;
 }
 
+/** What an unproven request failed: a release rule's code, or MALFORMED for a body that is not a release request at all. */
+export type UnprovenReason = DenyCode | 'MALFORMED';
+
 export interface UnprovenSnapshot {
   /** Every unproven request refused since the gatekeeper started. */
   readonly total: number;
-  readonly byReason: Readonly<Partial<Record<DenyCode, number>>>;
+  readonly byReason: Readonly<Partial<Record<UnprovenReason, number>>>;
   /** Counted but not yet in an aggregate record. */
   readonly unlogged: number;
 }
 
 export class UnprovenRequests {
-  private readonly byReason = new Map<DenyCode, number>();
+  private readonly byReason = new Map<UnprovenReason, number>();
   private total = 0;
   private unlogged = 0;
   private lastRecordMs: number | undefined;
@@ -47,7 +50,7 @@ export class UnprovenRequests {
   ) {}
 
   /** Counts one refused request; writes the aggregate now if none was written this interval, else when it ends. */
-  note(code: DenyCode): void {
+  note(code: UnprovenReason): void {
     this.total++;
     this.unlogged++;
     this.byReason.set(code, (this.byReason.get(code) ?? 0) + 1);
@@ -90,6 +93,14 @@ export class UnprovenRequests {
   snapshot(): UnprovenSnapshot {
     return { total: this.total, byReason: Object.fromEntries(this.byReason), unlogged: this.unlogged };
   }
+}
+
+/** For a `.catch` around parsing a release request: counts it as MALFORMED and rethrows the refusal. */
+export function countMalformed(ctx: Pick<GatekeeperContext, 'audit' | 'now'>): (err: unknown) => never {
+  return (err) => {
+    unprovenRequests(ctx).note('MALFORMED');
+    throw err;
+  };
 }
 
 const counters = new WeakMap<object, UnprovenRequests>();

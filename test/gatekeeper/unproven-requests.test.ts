@@ -178,3 +178,16 @@ eachBackend('unproven requests: one aggregate at once, then at most one per inte
   assert.deepEqual(await aggregates(), ['UNPROVEN count=1', 'UNPROVEN count=3']);
   assert.equal(unprovenRequests(h.gk).snapshot().unlogged, 0);
 });
+
+eachBackend('malformed release requests are refused, counted as MALFORMED, and name nobody', { items: 4 }, async (h) => {
+  const before = (await h.records()).length;
+  const victim = await h.device('ann-1');
+  const [forged] = await forgeries(h, victim, 1);
+  const broken = ['not json', '{"body": 1, "sig": "x"}', JSON.stringify({ ...forged, extra: true }), JSON.stringify({ ...forged, body: { ...forged!.body, v: 1, v2: 1 } })];
+  for (const text of broken) assert.equal((await h.post('v1/release', text)).status, 400);
+  await unprovenRequests(h.gk).flush();
+  assert.equal(unprovenRequests(h.gk).snapshot().byReason.MALFORMED, broken.length);
+  const added = (await h.records()).slice(before).filter((r) => r.kind !== 'enroll');
+  for (const r of added) assert.deepEqual(Object.keys(r).sort(), ['decision', 'kind', 'prev', 'reason', 'seq', 'time', 'v']);
+  assert.equal(added.reduce((n, r) => n + Number(/^UNPROVEN count=(\d+)$/.exec(r.reason!)![1]), 0), broken.length);
+});
