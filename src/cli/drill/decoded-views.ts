@@ -93,7 +93,7 @@ function inflateMembers(bytes: Uint8Array): Uint8Array {
   return Buffer.concat(parts);
 }
 
-export function decode(bytes: Uint8Array, encoding: Encoding): Uint8Array {
+function decode(bytes: Uint8Array, encoding: Encoding): Uint8Array {
   return encoding === 'gzip' ? inflateMembers(bytes) : decodeRuns(bytes, encoding);
 }
 
