@@ -42,19 +42,30 @@ export function dniLetterValid(number: string, letter: string): boolean {
   return DNI_LETTERS[Number(number) % 23] === letter.toUpperCase();
 }
 
+const GATES = {
+  nino: /\d\d ?\d\d ?\d\d ?[A-Da-d]\b/,
+  dni: /\d{7}/,
+  pan: /\d{4}[A-Z]\b/,
+  nineDigits: /\d{3}[ -]?\d{3}[ -]?\d{3}/,
+  twelveDigits: /\d{4}[ -]?\d{4}[ -]?\d{4}/,
+  passport: /pass|pasaporte|paspoort/i,
+};
+
 const span = (m: RegExpExecArray, ruleId: string) => ({ start: m.index, end: m.index + m[0].length, ruleId });
 
 export const nationalIdDetector: Detector = {
   id: 'national_id',
   entity: 'national_id',
   find(text) {
-    if (!/\d\d/.test(text)) return [];
+    // Every format here has four digits with at most one space among them ("12 34", "1234").
+    if (!/\d\d ?\d\d/.test(text)) return [];
     const out: Finding[] = [];
-    out.push(...regexFindings(text, NINO, (m) => (/[a-z]/.test(m[0]) && !/\bn(?:ino|i number|ational insurance)/i.test(before(text, m.index, 40)) ? null : span(m, 'national_id.uk-nino')), 'national_id'));
-    out.push(...regexFindings(text, DNI, (m) => (dniLetterValid(m[1]!, m[2]!) ? span(m, 'national_id.es-dni') : null), 'national_id'));
-    out.push(...regexFindings(text, NIE, (m) => (dniLetterValid(`${'XYZ'.indexOf(m[1]!.toUpperCase())}${m[2]}`, m[3]!) ? span(m, 'national_id.es-nie') : null), 'national_id'));
-    out.push(...regexFindings(text, PAN, (m) => span(m, 'national_id.in-pan'), 'national_id'));
-    out.push(
+    // Each format's full scan runs only when its cheap gate matches (most texts have no id).
+    if (GATES.nino.test(text)) out.push(...regexFindings(text, NINO, (m) => (/[a-z]/.test(m[0]) && !/\bn(?:ino|i number|ational insurance)/i.test(before(text, m.index, 40)) ? null : span(m, 'national_id.uk-nino')), 'national_id'));
+    if (GATES.dni.test(text)) out.push(...regexFindings(text, DNI, (m) => (dniLetterValid(m[1]!, m[2]!) ? span(m, 'national_id.es-dni') : null), 'national_id'));
+    if (GATES.dni.test(text)) out.push(...regexFindings(text, NIE, (m) => (dniLetterValid(`${'XYZ'.indexOf(m[1]!.toUpperCase())}${m[2]}`, m[3]!) ? span(m, 'national_id.es-nie') : null), 'national_id'));
+    if (GATES.pan.test(text)) out.push(...regexFindings(text, PAN, (m) => span(m, 'national_id.in-pan'), 'national_id'));
+    if (GATES.nineDigits.test(text)) out.push(
       ...regexFindings(
         text,
         SIN,
@@ -66,7 +77,7 @@ export const nationalIdDetector: Detector = {
         'national_id',
       ),
     );
-    out.push(
+    if (GATES.twelveDigits.test(text)) out.push(
       ...regexFindings(
         text,
         AADHAAR,
@@ -78,7 +89,7 @@ export const nationalIdDetector: Detector = {
         'national_id',
       ),
     );
-    out.push(
+    if (GATES.passport.test(text)) out.push(
       ...regexFindings(
         text,
         PASSPORT,

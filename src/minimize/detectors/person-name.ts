@@ -104,6 +104,15 @@ interface Word {
 }
 
 function isCapitalised(word: string): boolean {
+  // Fast path for the common case, an ASCII capital followed by an ASCII lower-case letter
+  // somewhere; same verdict as the general test below.
+  const first = word.charCodeAt(0);
+  if (first >= 65 && first <= 90) {
+    for (let i = 1; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      if (c >= 97 && c <= 122) return true;
+    }
+  }
   // Needs a lower-case letter: "USA", "NASA" and "I" are not names.
   return word !== word.toLowerCase() && word !== word.toUpperCase() && word[0] !== word[0]!.toLowerCase();
 }
@@ -135,6 +144,16 @@ function isSurname(w: Word): boolean {
 }
 
 /** The capitalised words of `text`, grouped into runs that could be one name. */
+// ASCII characters that glue a capital to the word before it (WORD_BEFORE), as a lookup table.
+const GLUE = new Uint8Array(128);
+for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@./\\#$%&*+=-') GLUE[ch.charCodeAt(0)] = 1;
+
+/** Same as WORD_BEFORE.test(text[index - 1]), without a Unicode regex for ASCII characters. */
+function wordCharBefore(text: string, index: number): boolean {
+  const code = text.charCodeAt(index - 1);
+  return code < 128 ? GLUE[code] === 1 : WORD_BEFORE.test(text[index - 1]!);
+}
+
 function runs(text: string): Word[][] {
   const out: Word[][] = [];
   let run: Word[] = [];
@@ -142,15 +161,18 @@ function runs(text: string): Word[][] {
   for (let m = CAPITAL_WORD.exec(text); m !== null; m = CAPITAL_WORD.exec(text)) {
     let raw = m[0];
     const start = m.index;
-    if (start > 0 && WORD_BEFORE.test(text[start - 1]!)) continue;
-    raw = raw.replace(/['’]s$|[-'’]+$/, '');
-    const isInitial = INITIAL.test(raw);
+    if (start > 0 && wordCharBefore(text, start)) continue;
+    // Only words ending in "s", an apostrophe or a hyphen can carry a possessive or a dangling mark.
+    const tail = raw.charCodeAt(raw.length - 1);
+    if (tail === 115 || tail === 39 || tail === 8217 || tail === 45) raw = raw.replace(/['’]s$|[-'’]+$/, '');
+    const isInitial = raw.length === 1 && INITIAL.test(raw);
     if (!isInitial && !isCapitalised(raw)) {
       if (run.length > 0) out.push(run);
       run = [];
       continue;
     }
-    const word: Word = { text: raw, lower: raw.toLowerCase().replace(/’/g, "'"), start, end: start + raw.length + (isInitial && text[start + 1] === '.' ? 1 : 0) };
+    const lower = raw.toLowerCase();
+    const word: Word = { text: raw, lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower, start, end: start + raw.length + (isInitial && text[start + 1] === '.' ? 1 : 0) };
     const previous = run.at(-1);
     const gap = previous === undefined || start - previous.end > 24 ? '' : text.slice(previous.end, start);
     if (previous !== undefined && gap !== '' && PARTICLE.test(gap) && run.length < 4) run.push(word);
@@ -163,12 +185,14 @@ function runs(text: string): Word[][] {
   return out;
 }
 
+const isInitialWord = (text: string) => text.length === 1 && INITIAL.test(text);
+
 /** Trims words that cannot be part of a name at either end of a run. */
 function trim(run: Word[]): Word[] {
   let from = 0;
   let to = run.length;
-  while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || isPureDemonym(run[from]!.lower) || INITIAL.test(run[from]!.text))) from++;
-  while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || isPureDemonym(run[to - 1]!.lower) || INITIAL.test(run[to - 1]!.text))) to--;
+  while (from < to && (NOT_NAME_WORDS.has(run[from]!.lower) || isPureDemonym(run[from]!.lower) || isInitialWord(run[from]!.text))) from++;
+  while (to > from && (NOT_NAME_WORDS.has(run[to - 1]!.lower) || isPureDemonym(run[to - 1]!.lower) || isInitialWord(run[to - 1]!.text))) to--;
   // "Christian Apologist Lee Strobel": a group word before a word that is no name is an adjective.
   if (to - from >= 3 && DEMONYMS.has(run[from]!.lower) && !FIRST_NAMES.has(run[from + 1]!.lower) && !isSurname(run[from + 1]!)) from++;
   return run.slice(from, to);
@@ -249,8 +273,6 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   const first = words[0]!;
   const last = words.at(-1)!;
   if (words.length > 4) return null;
-  // Group words, places and the names of events and works are not people, whatever stands around them.
-  if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
   const { honorific, cued, strong } = cuedBefore(text, first.start, last.end, options.contextWords);
   const evidence = words.some((w) => FIRST_NAMES.has(w.lower) || isSurname(w));
   const strongAfter = () => STRONG_AFTER.test(text.slice(last.end, last.end + 24)) || signatureLine(text, words) || vocative(text, words);
@@ -259,6 +281,8 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
   // up only among the rest; pseudonymized ones need no other evidence ("Merkel").
   if (options.publicFigures === 'pseudonymize' && isPublicFigure(text, words, honorific)) return 'person.public-figure';
   if (!evidence && !honorific && !strong && !strongAfter()) return null;
+  // Group words, places and the names of events and works are not people, whatever stands around them.
+  if (words.some((w) => isPureDemonym(w.lower)) || containsPhrase(words, PHRASES) || containsPhrase(words, PLACES)) return KEPT;
   if (options.publicFigures === 'keep' && isPublicFigure(text, words, honorific)) return KEPT;
   if (words.some((w) => PLACE_OR_ORG_WORDS.has(w.lower)) || PLACE_OR_ORG_WORDS.has(nextWord(text, last.end))) return null;
   if (honorific) return 'person.honorific';

@@ -93,7 +93,7 @@ export const NEAR_MISS_PATTERNS: readonly SecretPattern[] = [
   p('github-token-near-miss', 'gh', /\bgh[pousr]_[A-Za-z0-9]{16,}(?![A-Za-z0-9_])|\bgithub_pat_[A-Za-z0-9_]{22,}/g, /^(?:gh._|github_pat_)/),
   p('anthropic-key-near-miss', 'sk-ant-', /\bsk-ant-[A-Za-z0-9_-]{16,}/g, /^sk-ant-(?:(?:api|admin)\d\d-)?/),
   p('openai-key-near-miss', 'sk-', /\bsk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{24,}/g, /^sk-(?:(?:proj|svcacct|admin)-)?/),
-  p('aws-access-key-near-miss', '', /\b(?:AKIA|ASIA)[A-Z0-9]{12,19}(?![A-Za-z0-9])/g, /^(?:AKIA|ASIA)/),
+  p('aws-access-key-near-miss', 'IA', /\b(?:AKIA|ASIA)[A-Z0-9]{12,19}(?![A-Za-z0-9])/g, /^(?:AKIA|ASIA)/),
   p('google-api-key-near-miss', 'AIza', /\bAIza[0-9A-Za-z_-]{20,}/g, /^AIza/),
   p('gitlab-token-near-miss', 'gl', /\bgl(?:pat|ptt|dt|rt|ft|oas|soat)-[A-Za-z0-9_-]{12,}/g),
   p('huggingface-token-near-miss', 'hf_', /\bhf_[A-Za-z0-9]{20,}(?![A-Za-z0-9_])/g),

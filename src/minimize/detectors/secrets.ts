@@ -151,20 +151,24 @@ function proseFindings(text: string): Finding[] {
 // skips the pattern scan, except for the few patterns whose value may be shorter.
 const KEY_CHAR = new Uint8Array(128);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.:-') KEY_CHAR[ch.charCodeAt(0)] = 1;
-/** Same as /[A-Za-z0-9_+/=.:-]{16}/.test, in one pass: the regex restarts inside every word (3-5x slower). */
-function hasKeyRun(text: string): boolean {
+/**
+ * The longest run of key characters, counted up to `cap`: like /[A-Za-z0-9_+/=.:-]{n}/.test in
+ * one pass (the regex restarts inside every word, 3-5x slower).
+ */
+function keyRunLength(text: string, cap: number): number {
   let run = 0;
+  let longest = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 128 && KEY_CHAR[code] === 1) {
-      if (++run >= 16) return true;
+      if (++run > longest && (longest = run) >= cap) return longest;
     } else run = 0;
   }
-  return false;
+  return longest;
 }
 const SHORT_VALUE_PATTERNS: ReadonlySet<string> = new Set(['pem-private-key', 'http-basic-auth', 'http-bearer-token']);
 // Literal gates in one case-insensitive scan (cheaper than lower-casing every message first).
-const ASSIGNMENT_WORDS = /pass|pwd|secret|token|key|credential|auth|sid|login|session|[_-]pat\b|value="| -u|-user/i;
+const ASSIGNMENT_WORDS = /pass|pwd|secret|token|key|credential|auth|sid|login|session|_pat|-pat|value="| -u|-user/i;
 const PROSE_WORDS = /pass|pwd|pin/i;
 
 export const secretsDetector: Detector = {
@@ -172,7 +176,8 @@ export const secretsDetector: Detector = {
   entity: 'secret',
   find(text) {
     const out: Finding[] = [];
-    const keyRun = hasKeyRun(text);
+    const longestRun = keyRunLength(text, 32);
+    const keyRun = longestRun >= 16;
     for (const pattern of SECRET_PATTERNS) {
       if (!keyRun && !SHORT_VALUE_PATTERNS.has(pattern.id)) continue;
       if (pattern.hint !== '' && !text.includes(pattern.hint)) continue;
@@ -202,7 +207,7 @@ export const secretsDetector: Detector = {
         );
       }
     }
-    if (keyRun) out.push(...genericTokenFindings(text));
+    if (longestRun >= 32) out.push(...genericTokenFindings(text));
     if (ASSIGNMENT_WORDS.test(text) && ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
     if (PROSE_WORDS.test(text) && /pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
