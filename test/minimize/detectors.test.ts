@@ -40,7 +40,8 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
     negative: ['GB 12 34 56 A', 'dni 12345678A', 'order 130 692 544', 'SIN 130 692 545', 'code 2345 6789 0125', 'passport photo', 'id 234567890124 shipped', 'my passport expired in 2020'],
   },
   ip_address: {
-    positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4']],
+    positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4'],
+      ['GET / from [2a02:1810:4d04::1]:443 200', '2a02:1810:4d04::1'], ['iface fe80::1ff:fe23:4567:890a%eth0 up', 'fe80::1ff:fe23:4567:890a'], ['client=2A02:1810:4D04:0:0:0:0:1;', '2A02:1810:4D04:0:0:0:0:1']],
     negative: ['Human: hi\n\nAssistant: at 10:30', 'version 1.2.3.4', 'localhost 127.0.0.1', 'doc 192.0.2.1', 'at 12:30:45', 'mac aa:bb:cc:dd:ee:ff', '2001:db8::1'],
   },
   date_of_birth: {

@@ -7,7 +7,9 @@ import { before, regexFindings, type Detector, type Finding } from './detector.j
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
-const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?::[0-9A-Fa-f]{1,4})*(?![\w:])|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])/g;
+// Any run of hex groups and two or more colons; node:net's isIPv6 decides. (The former pattern
+// could not match a compressed address with groups on both sides, "2a02:1810::1".)
+const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
 const IPV6_HINT = /[0-9A-Fa-f]:[0-9A-Fa-f:]|::/;
 const NOT_PERSONAL_V4 = /^(?:0\.0\.0\.0|127\.|255\.255\.255\.255|192\.0\.2\.|198\.51\.100\.|203\.0\.113\.)/;
 const VERSION_CONTEXT = /(?:version|ver\.?|v|release|build)\s*$/;
