@@ -61,9 +61,12 @@ function banner(ex: Exchange, dataDir: string): string {
     `  hub (vendor)  ${ex.urls.hub}`,
     `  gatekeeper    ${ex.urls.gatekeeper}   (key release, audit log tiles)`,
     `  witness       ${ex.urls.witness}`,
+    `  admin API     ${ex.urls.admin}   (the lab's operators; config ${join(dataDir, 'lab.yaml')})`,
     '',
-    `  lab side, in another terminal:  keyhole results pull --data-dir ${dataDir}`,
-    `                                  keyhole export --format trl --data-dir ${dataDir}`,
+    `  lab side, in another terminal:  npx keyhole status --config ${join(dataDir, 'lab.yaml')}`,
+    `                                  npx keyhole results pull --config ${join(dataDir, 'lab.yaml')}`,
+    `                                  npx keyhole export --format trl --config ${join(dataDir, 'lab.yaml')}`,
+    `                                  npx keyhole quality --config ${join(dataDir, 'lab.yaml')}`,
   ].join('\n');
 }
 
@@ -83,7 +86,7 @@ export function registerExchangeCommands(program: Command): void {
     .option('--overlap <n>', 'distinct annotators per item (first run only)')
     .option('--db <location>', 'postgres://… for the hub and gatekeeper tables (default: SQLite in the data directory)')
     .option('--blobs <location>', 's3://bucket/prefix for sealed items (endpoint from $AWS_ENDPOINT_URL), or a directory')
-    .option('--port <port>', 'gatekeeper port; hub, witness and audit page take the next three', '7380')
+    .option('--port <port>', 'gatekeeper port; hub, witness, audit page and admin API take the next four', '7380')
     .option('--workstation <dir>', 'the built workstation app', WORKSTATION_BUNDLE)
     .action(async (o: DemoFlags) => {
       const bots = count(o.bots, '--bots', 1);

@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../core/bytes.js';
+import type { Ed25519Signer } from '../core/primitives.js';
 import { fail } from '../core/errors.js';
 import { Identifier } from '../core/schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
@@ -43,7 +44,8 @@ export async function createOperatorKey(path: string): Promise<string> {
   return toBase64Url((await p.ed25519FromSeed(seed)).publicKey);
 }
 
-async function readOperatorKey(path: string) {
+/** An operator's signer from its key file. */
+export async function readOperatorKey(path: string): Promise<Ed25519Signer> {
   let text: string;
   try {
     text = (await readFile(path, 'utf8')).trim();

@@ -50,6 +50,7 @@ import type { HubContext } from '../../hub/hub-context.js';
 import { createHubKeyFile, loadHubIdentity } from '../../hub/hub-key.js';
 import { registerLab } from '../../hub/tenancy.js';
 import { GatekeeperAdminClient } from '../../lab/admin-client.js';
+import { createOperatorKey, readOperatorKey } from '../lab-operator.js';
 import { collectResults, type CollectReport } from '../../lab/collect.js';
 import { HubLabClient } from '../../lab/hub-lab-client.js';
 import { defaultPolicy, ingestDataset, policyHash, taskForFormat, type IngestReport } from '../../lab/ingest.js';
@@ -102,6 +103,8 @@ export const DataDirLayout = {
   logins: 'logins.json',
   /** The demo lab's first admin operator key (`gatekeeper init` makes one on a real gatekeeper host). */
   operatorKey: 'operator.key',
+  /** The lab config for the CLI (src/cli/lab-operator.ts). */
+  labYaml: 'lab.yaml',
 } as const;
 
 export interface ExchangeOptions {
@@ -121,7 +124,7 @@ export interface ExchangeOptions {
   readonly campaign?: string;
   readonly task?: TaskType;
   readonly overlap?: number;
-  /** Gatekeeper on `port`, hub on port+1, witness on port+2, audit page on port+3; 0 (default) picks free ports. */
+  /** Gatekeeper on `port`, hub on port+1, witness on port+2, audit page on port+3, admin API on port+4; 0 (default) picks free ports. */
   readonly port?: number;
   /** Hub accounts made at first start for people to sign in with (default 1). */
   readonly humans?: number;
@@ -149,6 +152,8 @@ export interface Exchange {
     readonly witness: string;
     /** The monitor's audit page (src/monitor/audit); undefined without a monitor. */
     readonly audit: string | undefined;
+    /** The gatekeeper's admin API (the lab's operators). */
+    readonly admin: string;
   };
   readonly lab: string;
   readonly vendor: string;
@@ -307,7 +312,9 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
 
     // The lab's operator, through the admin API as in a deployment: `gatekeeper init` made this
     // first admin on the gatekeeper's own host (here: a key file in the lab's directory).
-    const operatorSigner = await p.ed25519FromSeed(await seedFile(join(dataDir, DataDirLayout.operatorKey)));
+    const operatorKeyPath = join(dataDir, DataDirLayout.operatorKey);
+    await fileOrCreate(operatorKeyPath, async () => void (await createOperatorKey(operatorKeyPath)));
+    const operatorSigner = await readOperatorKey(operatorKeyPath);
     await putOperator(gk, { id: DEMO_OPERATOR, publicKey: toBase64Url(operatorSigner.publicKey), role: 'admin' }, 'init');
     const adminServer = await listenOn(
       adminApp(gk, {
@@ -319,6 +326,11 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     );
     closers.push(() => adminServer.close());
     const admin = new GatekeeperAdminClient(adminServer.url, DEMO_LAB, DEMO_OPERATOR, operatorSigner, p);
+    // What `keyhole gatekeeper init` writes for the lab's tools: `keyhole results pull --config <dataDir>/lab.yaml` etc.
+    await writeFileAtomic(
+      join(dataDir, DataDirLayout.labYaml),
+      `# keyhole demo: the lab's tools as operator ${DEMO_OPERATOR} (rewritten at each start).\ngatekeeper: ${adminServer.url}\nlab: ${DEMO_LAB}\noperator: ${DEMO_OPERATOR}\noperatorKey: ${DataDirLayout.operatorKey}\nstate: ${DataDirLayout.lab}\ncampaign: ${campaign}\n`,
+    );
 
     // The vendor registers the lab; the lab registers the vendor (its hub, hub key and exposure budget).
     await registerLab(hub, { lab: DEMO_LAB, signingKey: toBase64Url(gk.labSigner.publicKey) });
@@ -446,7 +458,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     }
 
     const exchange: Exchange = {
-      urls: { hub: hubServer.url, gatekeeper: gatekeeperServer.url, workstation: new URL('workstation/', gatekeeperServer.url).href, witness: witnessServer.url, audit: auditServer?.url },
+      urls: { hub: hubServer.url, gatekeeper: gatekeeperServer.url, workstation: new URL('workstation/', gatekeeperServer.url).href, witness: witnessServer.url, audit: auditServer?.url, admin: adminServer.url },
       lab: DEMO_LAB,
       vendor: DEMO_VENDOR,
       campaign,
