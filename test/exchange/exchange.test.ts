@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -77,12 +77,6 @@ function assertExportMatchesBots(lines: Record<string, unknown>[], sidecar: Side
     assert.deepEqual(new Set(r.labels.map((l) => l.annotator)), new Set(bots.map((b) => `demo-vendor:${b.annotator}`)));
     assert.equal(r.agreement, overlap > 1 ? 1 : null);
   });
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
-  return out;
 }
 
 /** Strings the demo dataset holds: personal data minimization replaces, and text it keeps (sealed for the vendor). */
