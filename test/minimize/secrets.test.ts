@@ -48,3 +48,11 @@ test('look-alikes stay: commit ids, UUIDs, lockfile hashes, documented example k
     'sk-learn-is-a-package-name-not-a-key',
   ]) assert.deepEqual(secrets(text), [], text);
 });
+
+test('passwords passed by position to credential APIs, and .netrc lines', () => {
+  assert.deepEqual(secrets('requests.get(url, auth=("bob", "Rrhh1234x"))'), ['Rrhh1234x']);
+  assert.deepEqual(secrets('new DirectoryEntry("LDAP://corp.local",\n  "ADMN@corp.local",\n  "Rrhh1234");'), ['Rrhh1234']);
+  assert.deepEqual(secrets('server.login("me@x.com", "hunter2!")'), ['hunter2!']);
+  assert.deepEqual(secrets('machine api.example.com login bob password s3cr3tPW'), ['s3cr3tPW']);
+  assert.deepEqual(secrets('auth=("user", "password") and login("name", "$PASSWORD")'), []);
+});

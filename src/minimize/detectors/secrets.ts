@@ -21,6 +21,12 @@ const NAME_VALUE_ARGUMENTS = new RegExp(String.raw`["'](?<name>${KEY_NAME})["']\
 const CLI_USER = /(?:^|\s)(?:-u|-U|--user(?:name)?|-User(?:name)?)(?=[\s=])/i;
 const CLI_PASSWORD = /(?:^|\s)(?:-p|--password|-Password|--pass|-pw)(?:[ \t]+|=)["']?(?<value>[^\s"']{3,128})/gi;
 const CLI_USER_PASSWORD = /(?:^|\s)(?:-u|--user)[ \t]+["']?[^\s:"']+:(?<value>[^\s"']{3,128})/g;
+// Calls whose arguments are a user name and then a password, by position: requests'
+// auth=("user", "pw"), DirectoryEntry(path, user, pw), NetworkCredential(user, pw),
+// DriverManager.getConnection(url, user, pw), mysqli_connect(host, user, pw), smtp/ftp login(user, pw).
+const CREDENTIAL_CALL = /(?:\bauth\s*=\s*\(|\bDirectoryEntry\(\s*"[^"]*",|\bNetworkCredential\(|\bPSCredential\(|\bgetConnection\(\s*[^,()]+,|\bmysqli?_connect\(\s*["'][^"']*["'],|\.login\()\s*["'][^"'\n]{1,64}["']\s*,\s*["'](?<value>[^"'\n]{3,128})["']/g;
+// A .netrc line: "machine HOST login USER password PW".
+const NETRC = /\bmachine\s+\S+\s+login\s+\S+\s+password\s+(?<value>\S{3,128})/g;
 const CONNECTION_STRING_PASSWORD = /(?:^|;|\s)(?:Password|Pwd)=(?<value>[^;"'\s]{2,128})/gi;
 const PLACEHOLDER = /^(?:x+|\*+|#+|\.+|-+|0+|null|nil|none|true|false|undefined|empty|changeme|password|secret|token|example|sample|test|dummy|foo|bar|your[\w-]*|my[\w-]*|<.*>|&lt;.*|\{.*\}|\[.*\]|%.*%|\$.*|@.*|env\..*|process\.env.*|os\.(?:getenv|environ).*|getenv.*|.*\(.*|.*\)|[A-Z][A-Z0-9_]{2,}|[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|#[\w-]+)$/;
 // A command-line argument is a literal, never a variable name: only shell and template
@@ -82,16 +88,18 @@ function isPasswordName(name: string): boolean {
   return /pass|pwd|secret|token|key|credential/i.test(name);
 }
 
+// `at` is where the match holding the value starts; the value is its last occurrence in `matched`.
+function considerValue(out: Finding[], at: number, matched: string, name: string, value: string, strong: boolean, literal: boolean, ruleId?: string): void {
+  if (value.length < 3 || DOCUMENTED_EXAMPLE.test(value) || (literal ? LITERAL_PLACEHOLDER : PLACEHOLDER).test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
+  const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
+  if (!accept) return;
+  const start = at + matched.lastIndexOf(value);
+  out.push({ start, end: start + value.length, entity: 'secret', ruleId: ruleId ?? (looksGenerated(value) ? 'secret.high-entropy-assignment' : 'secret.password-assignment') });
+}
+
 function assignmentFindings(text: string): Finding[] {
   const out: Finding[] = [];
-  // `at` is where the match holding the value starts; the value is its last occurrence in `matched`.
-  const consider = (at: number, matched: string, name: string, value: string, strong: boolean, literal = false): void => {
-    if (value.length < 3 || DOCUMENTED_EXAMPLE.test(value) || (literal ? LITERAL_PLACEHOLDER : PLACEHOLDER).test(value) || UI_STRING_NAME.test(name) || CODE_EXPRESSION.test(value) || looksLikeFiller(value)) return;
-    const accept = looksGenerated(value) || (strong && isPasswordName(name) && !COMMON_WORD_VALUE.test(value)) || (strong && /pass|pwd/i.test(name) && value.length >= 4);
-    if (!accept) return;
-    const start = at + matched.lastIndexOf(value);
-    out.push({ start, end: start + value.length, entity: 'secret', ruleId: looksGenerated(value) ? 'secret.high-entropy-assignment' : 'secret.password-assignment' });
-  };
+  const consider = (at: number, matched: string, name: string, value: string, strong: boolean, literal = false) => considerValue(out, at, matched, name, value, strong, literal);
   for (const m of text.matchAll(ASSIGNMENT)) {
     const { name = '', value = '' } = m.groups ?? {};
     // In <add key="Name" value="…"/> the key attribute holds a name: XML_ASSIGNMENT reads it.
@@ -134,6 +142,15 @@ function genericTokenFindings(text: string): Finding[] {
   }
   return out;
 }
+
+/** Passwords passed by position to credential APIs, and .netrc lines. */
+function callFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(CREDENTIAL_CALL)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.password-argument');
+  for (const m of text.matchAll(NETRC)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.netrc-password');
+  return out;
+}
+const CALL_HINT = /auth\s*=\s*\(|DirectoryEntry\(|Credential\(|getConnection\(|_connect\(|\.login\(|machine\s/;
 
 function proseFindings(text: string): Finding[] {
   const out: Finding[] = [];
@@ -209,6 +226,7 @@ export const secretsDetector: Detector = {
     }
     if (longestRun >= 32) out.push(...genericTokenFindings(text));
     if (ASSIGNMENT_WORDS.test(text) && ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
+    if (CALL_HINT.test(text)) out.push(...callFindings(text));
     if (PROSE_WORDS.test(text) && /pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
   },
