@@ -26,6 +26,8 @@ export interface ReviewRecord {
 export class ReviewSample {
   private readonly kept: ReviewRecord[] = [];
   private seen = 0;
+  /** Where the record that `wants()` accepted goes once the sample is full. */
+  private slot = -1;
   constructor(private readonly size: number, private readonly random: () => number = Math.random) {}
 
   /** Whether the next record would be kept, so the caller builds it only then. */
@@ -35,7 +37,6 @@ export class ReviewSample {
     this.slot = Math.floor(this.random() * this.seen);
     return this.slot < this.size;
   }
-  private slot = -1;
 
   add(record: ReviewRecord): void {
     if (this.kept.length < this.size) this.kept.push(record);
