@@ -153,8 +153,8 @@ export class GatekeeperAdminClient {
   receipts(campaign: string): Promise<SubmitReceipt[]> {
     return this.call('GET', this.c(campaign, 'receipts'), z.object({ receipts: z.array(Receipt) }).strict()).then((r) => r.receipts);
   }
-  suspend(target: Record<string, string>, suspended: boolean): Promise<{ logIndex: number }> {
-    return this.call('POST', `/admin/v1/${suspended ? 'suspend' : 'reinstate'}`, LogIndex, target);
+  suspend(target: Record<string, string>, suspended: boolean): Promise<{ logIndex: number; hub: { told: boolean; problem?: string | undefined } }> {
+    return this.call('POST', `/admin/v1/${suspended ? 'suspend' : 'reinstate'}`, LogIndex.extend({ hub: z.object({ told: z.boolean(), problem: z.string().optional() }).strict() }), target);
   }
   shred(batch: string): Promise<{ receipt: unknown; logIndex: number; shreddedNow: boolean }> {
     return this.call('POST', `/admin/v1/batches/${encodeURIComponent(batch)}/shred`, z.object({ receipt: z.unknown(), logIndex: z.number().int(), shreddedNow: z.boolean() }).strict());

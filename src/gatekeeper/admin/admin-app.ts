@@ -27,6 +27,7 @@ import { gatekeeperStatus } from '../status.js';
 import { SuspensionTarget, reinstate, suspend } from '../suspension.js';
 import { CampaignPlan, campaignManifest, endCampaign, listCampaigns, putCampaign, type PublicFacts } from './campaigns.js';
 import { decideDevice, listDevices } from './devices.js';
+import { tellHub } from './hub-notice.js';
 import { ItemKeyRequest, UploadRequest, ingestSecret, issueKeysFor, uploadItems } from './ingest-keys.js';
 import { AdminAuthError, authenticateOperator, type AuthRefusal } from './operator-auth.js';
 import { OperatorInput, listOperators, putOperator, revokeOperator, type Operator, type Role } from './operators.js';
@@ -42,8 +43,6 @@ export interface AdminOptions {
   readonly onChange?: (operator: string, method: string, path: string) => void;
   /** Called with unexpected errors (the client sees only "internal error"). */
   readonly onInternalError?: (err: unknown) => void;
-  /** Tells the vendor's hub of a suspension or reinstatement, after the gatekeeper's own took effect and was logged. */
-  readonly afterSuspend?: (target: SuspensionTarget, suspended: boolean) => Promise<void>;
 }
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -167,8 +166,7 @@ export function adminApp(ctx: GatekeeperContext, o: AdminOptions): Hono<Vars> {
     app.post(`/admin/v1/${route}`, ...guard('operator', LIMIT.small), async (c) => {
       const target = body(c, SuspensionTarget, 'suspension target');
       const logged = await fn(ctx, target, 'lab');
-      await o.afterSuspend?.(target, suspended);
-      return c.json({ logIndex: logged.index });
+      return c.json({ logIndex: logged.index, hub: await tellHub(ctx, target, suspended) });
     });
   }
 
