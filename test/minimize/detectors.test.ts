@@ -36,8 +36,9 @@ const CASES: Record<DetectorId, { positive: Array<[string, string]>; negative: s
   national_id: {
     positive: [['NINO: AB 12 34 56 C', 'AB 12 34 56 C'], ['ni number ab123456c', 'ab123456c'], ['mi DNI es 12345678Z', '12345678Z'], ['NIE X-1234567-L', 'X-1234567-L'],
       ['PAN ABCPE1234F', 'ABCPE1234F'], ['SIN: 130 692 544', '130 692 544'], ['Aadhaar 2345 6789 0124', '2345 6789 0124'], ['aadhaar no 234567890124', '234567890124'],
-      ['passport number is X1234567', 'X1234567'], ['Passport No. 533380006', '533380006']],
-    negative: ['GB 12 34 56 A', 'dni 12345678A', 'order 130 692 544', 'SIN 130 692 545', 'code 2345 6789 0125', 'passport photo', 'id 234567890124 shipped', 'my passport expired in 2020'],
+      ['passport number is X1234567', 'X1234567'], ['Passport No. 533380006', '533380006'],
+      ['Passport ID: C03005988', 'C03005988'], ['my passport (US) number is 533380006', '533380006']],
+    negative: ['GB 12 34 56 A', 'dni 12345678A', 'order 130 692 544', 'SIN 130 692 545', 'code 2345 6789 0125', 'passport photo', 'id 234567890124 shipped', 'my passport expired in 2020', 'passport renewals take 6-8 weeks', 'passport and visa requirements'],
   },
   ip_address: {
     positive: [['from 106.31.73.20 at noon', '106.31.73.20'], ['host 6e40:4041:c617:e898:c11:40d2:c669:2eb4', '6e40:4041:c617:e898:c11:40d2:c669:2eb4'],

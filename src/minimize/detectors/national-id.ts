@@ -18,7 +18,9 @@ const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 const PAN = /\b[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]\b/g;
 const SIN = /(?<![\d-])(\d{3})([ -]?)(\d{3})\2(\d{3})(?![\d-])/g;
 const AADHAAR = /(?<![\d-])([2-9]\d{3})([ -]?)(\d{4})\2(\d{4})(?![\d-])/g;
-const PASSPORT = /\b(?:passport|pasaporte|passeport|reisepass|passaporto|paspoort)(?:\s*(?:no\.?|number|num\.?|#|nr\.?|n[º°]))?\s*(?:is|:|=)?\s*([A-Z0-9]{6,9})\b/gi;
+// The context word, then up to 30 characters without digits or line breaks ("Passport ID:",
+// "passport (US) number is", "número de pasaporte:"), then the value.
+const PASSPORT = /\b(?:passport|pasaporte|passeport|reisepass|passaporto|paspoort)[^\d\n]{0,30}?\b(?=[A-Z]*\d)([A-Z0-9]{6,9})\b/gi;
 const SIN_CONTEXT = /\b(?:sin|social insurance|nas|numéro d'assurance sociale)\b/;
 const AADHAAR_CONTEXT = /\b(?:aadhaar|aadhar|uidai|uid)\b/;
 
