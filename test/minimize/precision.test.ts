@@ -135,3 +135,9 @@ test('naming cues: a relation after a possessive, "named him", "was called", a l
   for (const text of ['Yeah, can you do that?', 'Alright, do it.', 'However, can we talk?', 'Honestly, I think so.', 'I visited Florence last year.', 'Is it called Gold Rush?'])
     assert.deepEqual(persons(text), [], text);
 });
+
+test('names written in capitals on forms and signatures', () => {
+  assert.deepEqual(persons('NAME: MARIA KOWALCZYK'), ['MARIA KOWALCZYK']);
+  assert.deepEqual(persons('Signed, JOHN A. SMITH'), ['JOHN A. SMITH']);
+  for (const text of ['THE UNITED STATES', 'I LOVE PARIS', 'DONALD TRUMP WON', 'USA AND UK', 'ASIAN AMERICAN HISTORY']) assert.deepEqual(persons(text), [], text);
+});

@@ -307,13 +307,32 @@ function classify(text: string, words: Word[], options: PersonNameOptions): stri
 }
 
 /** The person-name detector for a policy's public-figure setting. */
+// Two words in capitals, the first an unambiguous given name and the last a surname: "MARIA
+// KOWALCZYK" on a form or a signature (issue 15: upper-case forms). Acronyms ("USA", "AI") are
+// not in the lexicon, so they never pair.
+const UPPER_PAIR_HINT = /[A-Z]{2,}[ \t]+(?:[A-Z]\.?[ \t]+)?[A-Z]{2}/;
+const UPPER_PAIR = /(?<![\p{L}\p{N}_@.-])(\p{Lu}[\p{Lu}'’-]+)[ \t]+(?:\p{Lu}\.?[ \t]+)?(\p{Lu}[\p{Lu}'’-]+)(?![\p{L}\p{N}_@-])/gu;
+
+function upperCaseNames(text: string, options: PersonNameOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(UPPER_PAIR)) {
+    const first: Word = { text: m[1]!, lower: m[1]!.toLowerCase(), start: m.index, end: m.index + m[1]!.length };
+    const last: Word = { text: m[2]!, lower: m[2]!.toLowerCase(), start: m.index + m[0].length - m[2]!.length, end: m.index + m[0].length };
+    if (!isGiven(first) || !isSurname(last) || NOT_NAME_WORDS.has(last.lower) || COMMON_WORDS.has(last.lower) || DEMONYMS.has(last.lower)) continue;
+    if (isPublicFigure(text, [first, last], false) && options.publicFigures === 'keep') continue;
+    out.push({ start: first.start, end: last.end, entity: 'person', ruleId: 'person.upper-case' });
+  }
+  return out;
+}
+
 export function personNameDetectorFor(options: PersonNameOptions): Detector {
   return {
     id: 'person',
     entity: 'person',
     find(text) {
       if (!HAS_CAPITAL.test(text)) return lowerCaseNames(text, options);
-      const out: Finding[] = [];
+      const out: Finding[] = UPPER_PAIR_HINT.test(text) ? upperCaseNames(text, options) : [];
+      const upper = out.length;
       const classified: ClassifiedRun[] = [];
       for (const run of runs(text)) {
         const words = trim(run);
@@ -322,7 +341,7 @@ export function personNameDetectorFor(options: PersonNameOptions): Detector {
         classified.push({ words, ruleId });
         if (ruleId !== null && ruleId !== KEPT) out.push({ start: words[0]!.start, end: words.at(-1)!.end, entity: 'person', ruleId });
       }
-      if (out.length === classified.length) return out;
+      if (out.length - upper === classified.length) return upper === 0 ? out : out.sort((a, b) => a.start - b.start);
       return [...out, ...linkedInText(text, classified)].sort((a, b) => a.start - b.start);
     },
   };
