@@ -1,22 +1,26 @@
 /**
- * `keyhole log ...` and `keyhole witness ...`: wiring only; the work is in src/log and src/core.
+ * `keyhole log ...` and `keyhole witness ...`: wiring only; the work is in src/log, src/core and
+ * src/cli/services/witness-service.ts.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fromHex, toHex, utf8 } from '../core/bytes.js';
-import { ed25519Cosigner } from '../core/cosignature.js';
+import { toHex, utf8 } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
+import { parseWith } from '../core/schema.js';
 import { ed25519NoteSigner, ed25519NoteVerifier, formatSignerKey, parseSignerKey, type NoteVerifier } from '../core/note.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';
 import { FileSystemStorage } from '../log/fs-storage.js';
 import { buildProofBundle } from '../log/proofs.js';
 import { HttpObjectReader, type ObjectReader } from '../log/tile-reader.js';
 import { auditLog } from '../log/verify-log.js';
-import { witnessApp } from '../log/witness-server.js';
 import { CHECKPOINT_PATH } from '../log/writer.js';
+import { loadConfig } from './config/config-file.js';
+import { jsonLog } from './services/json-log.js';
+import { onStopSignal } from './services/stop-signal.js';
+import { WitnessConfig, starterWitnessConfig } from './services/witness-config.js';
+import { loadWitnessCosigner, startWitnessService } from './services/witness-service.js';
 
 const DEFAULT_LOG_DIR = '.keyhole/log';
 
@@ -30,6 +34,15 @@ async function readText(path: string, what: string): Promise<string> {
 
 function readerFor(source: string): ObjectReader {
   return /^https?:\/\//.test(source) ? new HttpObjectReader(source) : new FileSystemStorage(source);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function parsePort(text: string): number {
@@ -94,25 +107,48 @@ export function registerLogCommands(program: Command): void {
 
   const witness = program.command('witness').description('A C2SP tlog-witness');
   witness
-    .command('serve')
-    .description('Serve POST /add-checkpoint, cosigning consistent checkpoints of the given logs')
+    .command('init')
+    .description('Set up a witness: a commented config and the cosigning key (0600, never overwritten); prints the cosignature verifier key the lab puts in its gatekeeper config')
     .requiredOption('--name <name>', 'the witness name, e.g. witness.example/w1')
-    .requiredOption('--seed-file <file>', 'file holding the 32-byte Ed25519 seed as hex')
-    .requiredOption('--log <vkey...>', 'verifier key(s) of the logs to witness; the key name is the origin')
-    .option('--state <dir>', 'where the latest cosigned checkpoints are kept', '.keyhole/witness')
-    .option('--host <host>', 'listen address', '127.0.0.1')
-    .option('--port <port>', 'listen port', '7380')
-    .action(async (o: { name: string; seedFile: string; log: string[]; state: string; host: string; port: string }) => {
-      const cosigner = await ed25519Cosigner(p, o.name, fromHex(await readText(o.seedFile, 'the witness seed'), 'witness seed'));
-      const logs = new Map<string, NoteVerifier>();
-      for (const vkey of o.log) {
-        const v = await ed25519NoteVerifier(p, vkey);
-        logs.set(v.name, v);
+    .option('--config <file>', 'the config file to write', 'witness.yaml')
+    .action(async (o: { name: string; config: string }) => {
+      const file = resolve(o.config);
+      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, starterWitnessConfig(o.name), { flag: 'wx', mode: 0o600 });
+      const { config, baseDir } = loadConfig('witness', WitnessConfig, file);
+      const keyFile = resolve(baseDir, config.key);
+      if (!(await exists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
+      const cosigner = await loadWitnessCosigner(config.name, keyFile);
+      console.log(`witness ${config.name} set up in ${baseDir}:\n  config  ${file}\n  key     ${keyFile}\n  vkey    ${cosigner.verifierKey}\ngive the lab the vkey (its gatekeeper config: witnesses); add the lab's log origin and vkey under logs:, then \`keyhole witness serve --config ${o.config}\``);
+    });
+
+  witness
+    .command('serve')
+    .description('Serve POST /add-checkpoint, cosigning consistent checkpoints of the configured logs; /healthz, /readyz, and /metrics on a listener of its own')
+    .option('--config <file>', 'the config file (from `keyhole witness init`)')
+    .option('--set <key=value>', 'override a config key (repeatable)', collect)
+    .option('--name <name>', 'without --config: the witness name, e.g. witness.example/w1')
+    .option('--seed-file <file>', 'without --config: file holding the 32-byte Ed25519 seed as hex')
+    .option('--log <vkey...>', 'without --config: verifier key(s) of the logs to witness; the key name is the origin')
+    .option('--state <dir>', 'without --config: where the latest cosigned checkpoints are kept', '.keyhole/witness')
+    .option('--host <host>', 'without --config: listen address', '127.0.0.1')
+    .option('--port <port>', 'without --config: listen port', '7380')
+    .action(async (o: { config?: string; set?: string[]; name?: string; seedFile?: string; log?: string[]; state: string; host: string; port: string }) => {
+      let loaded: { config: WitnessConfig; baseDir: string };
+      if (o.config !== undefined) loaded = loadConfig('witness', WitnessConfig, o.config, o.set ?? []);
+      else {
+        if (o.name === undefined || o.seedFile === undefined || o.log === undefined) fail('BAD_FORMAT', 'give --config witness.yaml (from `keyhole witness init`), or all of --name, --seed-file and --log');
+        const logs = await Promise.all(o.log.map(async (vkey) => ({ origin: (await ed25519NoteVerifier(p, vkey)).name, vkey })));
+        const raw = { name: o.name, key: o.seedFile, state: o.state, logs, listen: { host: o.host, port: parsePort(o.port) }, metrics: { port: 0 } };
+        loaded = { config: parseWith(WitnessConfig, raw, 'witness flags'), baseDir: process.cwd() };
       }
-      const app = witnessApp({ primitives: p, cosigner, logs, state: new FileSystemStorage(o.state) });
-      const port = parsePort(o.port);
-      serve({ fetch: app.fetch, hostname: o.host, port }, (info) => {
-        console.error(`witness ${cosigner.verifierKey} listening on http://${o.host}:${info.port}/ for ${[...logs.keys()].join(', ')}`);
+      const log = jsonLog('witness');
+      const running = await startWitnessService(loaded.config, loaded.baseDir, log);
+      console.log(JSON.stringify({ witness: running.url, metrics: running.metricsUrl, vkey: running.verifierKey }));
+      onStopSignal(async () => {
+        log.info('stopping: finishing in-flight requests');
+        await running.close();
       });
     });
 }

@@ -39,9 +39,42 @@ export class GatekeeperMetrics {
 export class HubMetrics {
   readonly requests: Counter<'route' | 'status'>;
   readonly queueDepth: Gauge<'lab'>;
+  readonly loginFailures: Counter<'status'>;
+  readonly internalErrors: Counter;
 
-  constructor(readonly registry: Registry) {
+  /** `depth` is asked at every scrape: items waiting for an annotator, per lab. */
+  constructor(
+    readonly registry: Registry,
+    depth?: () => Promise<ReadonlyArray<{ lab: string; items: number }>>,
+  ) {
     this.requests = new Counter({ name: 'keyhole_hub_requests_total', help: 'Hub requests by route pattern and status', labelNames: ['route', 'status'], registers: [registry] });
-    this.queueDepth = new Gauge({ name: 'keyhole_hub_lease_queue_depth', help: 'Items waiting for an annotator, per lab', labelNames: ['lab'], registers: [registry] });
+    const gauge = (this.queueDepth = new Gauge({
+      name: 'keyhole_hub_lease_queue_depth',
+      help: 'Items waiting for an annotator, per lab',
+      labelNames: ['lab'],
+      registers: [registry],
+      ...(depth === undefined
+        ? {}
+        : {
+            async collect() {
+              gauge.reset();
+              for (const row of await depth()) gauge.set({ lab: row.lab }, row.items);
+            },
+          }),
+    }));
+    this.loginFailures = new Counter({ name: 'keyhole_hub_login_failures_total', help: 'Refused logins, by status (401 wrong credentials, 429 throttled)', labelNames: ['status'], registers: [registry] });
+    this.internalErrors = new Counter({ name: 'keyhole_hub_internal_errors_total', help: 'Requests that failed inside the hub (details in the JSON log)', registers: [registry] });
+  }
+}
+
+/** Counters a service with one public API keeps: requests by route and status. */
+export class ServiceMetrics {
+  readonly requests: Counter<'route' | 'status'>;
+
+  constructor(
+    readonly registry: Registry,
+    service: string,
+  ) {
+    this.requests = new Counter({ name: `keyhole_${service}_requests_total`, help: `${service} requests by route and status`, labelNames: ['route', 'status'], registers: [registry] });
   }
 }
