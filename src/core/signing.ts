@@ -18,7 +18,8 @@ export type SignaturePurpose =
   | 'assignment'
   | 'campaign-manifest'
   | 'hub-request'
-  | 'admin-request';
+  | 'admin-request'
+  | 'enrollment';
 
 export function signedMessage(purpose: SignaturePurpose, body: Uint8Array): Uint8Array {
   return concat(utf8(`keyhole/v1 ${purpose}`), new Uint8Array([0]), body);

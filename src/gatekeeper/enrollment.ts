@@ -45,8 +45,17 @@ async function deviceRow(ctx: GatekeeperContext, id: string) {
   return row;
 }
 
+/**
+ * An operator's approval. When the lab turned manual approval off for the device's vendor
+ * (setManualApproval), only a device bound by a redeemed invitation (invitations.ts) may be
+ * approved: the hub's word about whose device it is counts for nothing then (issue 17).
+ */
 export async function approveDevice(ctx: GatekeeperContext, id: string): Promise<LoggedRecord> {
   const row = await deviceRow(ctx, id);
+  if (row.invitation === null) {
+    const vendor = await ctx.db.selectFrom('vendors').select('manual_approval').where('vendor', '=', row.vendor).executeTakeFirstOrThrow();
+    if (vendor.manual_approval === 0) fail('DENIED', `the lab approves ${row.vendor}'s devices only by invitation; issue ${row.annotator} an invitation (keyhole invite issue) instead`);
+  }
   const logged = await ctx.audit.append({ kind: 'enroll', decision: 'allow', annotator: annotatorRef(row.vendor, row.annotator), deviceKeyHash: deviceKeyHash(id), reason: 'APPROVED' }, ctx.now());
   await ctx.db.updateTable('devices').set({ state: 'approved', updated_at: seconds(ctx.now()) }).where('id', '=', id).execute();
   return logged;
@@ -56,4 +65,22 @@ export async function refuseDevice(ctx: GatekeeperContext, id: string): Promise<
   const row = await deviceRow(ctx, id);
   await ctx.db.updateTable('devices').set({ state: 'refused', updated_at: seconds(ctx.now()) }).where('id', '=', id).execute();
   return ctx.audit.append({ kind: 'enroll', decision: 'deny', annotator: annotatorRef(row.vendor, row.annotator), deviceKeyHash: deviceKeyHash(id), reason: 'REFUSED' }, ctx.now());
+}
+
+/**
+ * Turns manual approval of un-invited devices on or off for a vendor. Logged before it takes
+ * effect either way: the record says from when the hub's word stopped (or started) counting.
+ */
+export async function setManualApproval(ctx: GatekeeperContext, vendor: string, manual: boolean, by: string): Promise<LoggedRecord> {
+  const row = await ctx.db.selectFrom('vendors').select('vendor').where('vendor', '=', vendor).executeTakeFirst();
+  if (!row) fail('NOT_FOUND', `vendor ${vendor} is not registered at this gatekeeper`);
+  const logged = await ctx.audit.append({ kind: 'policy', decision: 'none', reason: `APPROVAL vendor=${vendor} manual=${manual ? 'on' : 'off'} by=${by}` }, ctx.now());
+  await ctx.db.updateTable('vendors').set({ manual_approval: manual ? 1 : 0 }).where('vendor', '=', vendor).execute();
+  return logged;
+}
+
+export async function manualApproval(ctx: GatekeeperContext, vendor: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('vendors').select('manual_approval').where('vendor', '=', vendor).executeTakeFirst();
+  if (!row) fail('NOT_FOUND', `vendor ${vendor} is not registered at this gatekeeper`);
+  return Number(row.manual_approval) !== 0;
 }

@@ -5,6 +5,7 @@
  *   POST /v1/submit           a sealed label (SPEC §6) → {proof}
  *   POST /v1/release-ended    a device-signed release-ended notice, i.e. a skip (SPEC §7.4) → {proof}
  *   POST /v1/monitor/suspend  a monitor-signed suspension → {proof}
+ *   POST /v1/enroll           a device-signed redemption of a lab invitation (SPEC §2.3) → {device, vendor, annotator, logIndex, hub}
  *   GET  /v1/lab              {lab, signingKey}: the key workstations check item headers with
  *   GET  /log/...             the audit log's tlog-tiles read API (checkpoint, tiles)
  *
@@ -20,6 +21,8 @@ import { parseJsonText } from '../core/schema.js';
 import { logReadApi } from '../log/http-read-api.js';
 import type { ObjectReader } from '../log/tile-reader.js';
 import type { GatekeeperContext } from './context.js';
+import { tellHubEnrolled } from './admin/invitations.js';
+import { redeemInvitation } from './invitations.js';
 import { handleMonitorRequest } from './monitor-request.js';
 import { handleRelease } from './release.js';
 import { countMalformed } from './unproven-requests.js';
@@ -30,6 +33,7 @@ export const RELEASE_BODY_LIMIT = 16 * 1024;
 export const SUBMIT_BODY_LIMIT = 96 * 1024;
 export const RELEASE_ENDED_BODY_LIMIT = 4 * 1024;
 export const MONITOR_BODY_LIMIT = 4 * 1024;
+export const ENROLL_BODY_LIMIT = 2 * 1024;
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   BAD_ENCODING: 400,
@@ -41,6 +45,8 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   CONFLICT: 409,
   NOT_FOUND: 404,
   MISMATCH: 422,
+  DENIED: 403,
+  EXPIRED: 410,
   UNAVAILABLE: 503,
 };
 
@@ -103,6 +109,13 @@ export function gatekeeperApp(ctx: GatekeeperContext, logReader: ObjectReader, o
   app.post('/v1/monitor/suspend', limit(MONITOR_BODY_LIMIT), async (c) => {
     const logged = await handleMonitorRequest(ctx, await jsonBody(c, 'monitor request'));
     return c.json({ proof: await ctx.audit.proof(logged) }, 200);
+  });
+
+  // The workstation redeems the lab's invitation here, from the lab's own origin; the hub never sees the code.
+  app.post('/v1/enroll', limit(ENROLL_BODY_LIMIT), async (c) => {
+    const redeemed = await redeemInvitation(ctx, await jsonBody(c, 'enrollment request'));
+    const hub = await tellHubEnrolled(ctx, redeemed);
+    return c.json({ device: redeemed.device, vendor: redeemed.vendor, annotator: redeemed.annotator, logIndex: redeemed.logged.index, hub }, 200);
   });
 
   app.get('/v1/lab', (c) => c.json({ lab: ctx.lab, signingKey: toBase64Url(ctx.labSigner.publicKey) }, 200));

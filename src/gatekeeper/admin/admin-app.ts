@@ -20,13 +20,17 @@ import { toBase64Url } from '../../core/bytes.js';
 import { KeyholeError, fail, type ErrorCode } from '../../core/errors.js';
 import { Identifier, base64UrlBytes, parseJsonText, parseWith } from '../../core/schema.js';
 import type { GatekeeperContext } from '../context.js';
+import { manualApproval, setManualApproval } from '../enrollment.js';
+import { InvitationRequest, issueInvitation, listInvitations, revokeInvitation } from '../invitations.js';
 import { registerMonitor } from '../monitor-request.js';
 import { VendorSettings, setVendor } from '../registry.js';
+import { addToRoster, listRoster, removeFromRoster } from '../roster.js';
 import { shredBatch } from '../shred.js';
 import { gatekeeperStatus } from '../status.js';
 import { SuspensionTarget, reinstate, suspend } from '../suspension.js';
 import { CampaignPlan, campaignManifest, endCampaign, listCampaigns, putCampaign, type PublicFacts } from './campaigns.js';
 import { decideDevice, listDevices } from './devices.js';
+import { invitationLink } from './invitations.js';
 import { tellHub } from './hub-notice.js';
 import { ItemKeyRequest, UploadRequest, ingestSecret, issueKeysFor, uploadItems } from './ingest-keys.js';
 import { AdminAuthError, authenticateOperator, type AuthRefusal } from './operator-auth.js';
@@ -69,6 +73,7 @@ const VendorRequest = z.object({ hubUrl: z.string().url().max(500).refine((u) =>
 const MonitorKey = z.object({ publicKey: base64UrlBytes(32) }).strict();
 const OperatorUpdate = z.object({ publicKey: base64UrlBytes(32), role: OperatorInput.shape.role }).strict();
 const After = z.coerce.number().int().min(0).default(0);
+const ApprovalSetting = z.object({ manual: z.boolean() }).strict();
 
 export function adminApp(ctx: GatekeeperContext, o: AdminOptions): Hono<Vars> {
   const app = new Hono<Vars>();
@@ -137,6 +142,28 @@ export function adminApp(ctx: GatekeeperContext, o: AdminOptions): Hono<Vars> {
   app.post('/admin/v1/vendors/:vendor/devices/:device/:decision{approve|refuse}', ...guard('operator', 0), async (c) => {
     const decision = c.req.param('decision') as 'approve' | 'refuse';
     return c.json(await decideDevice(ctx, param(c, 'vendor'), c.req.param('device'), decision));
+  });
+
+  // Lab-bound enrollment (issue 17): the lab's roster, invitations to it, and whether un-invited devices may be approved by hand.
+  app.get('/admin/v1/vendors/:vendor/roster', ...guard('auditor', 0), async (c) => c.json({ roster: await listRoster(ctx, param(c, 'vendor')) }));
+  app.put('/admin/v1/vendors/:vendor/roster/:annotator', ...guard('operator', 0), async (c) => {
+    await addToRoster(ctx, param(c, 'vendor'), param(c, 'annotator'), by(c));
+    return c.json({ ok: true });
+  });
+  app.delete('/admin/v1/vendors/:vendor/roster/:annotator', ...guard('operator', 0), async (c) => {
+    await removeFromRoster(ctx, param(c, 'vendor'), param(c, 'annotator'), by(c));
+    return c.json({ ok: true });
+  });
+  app.get('/admin/v1/vendors/:vendor/invitations', ...guard('auditor', 0), async (c) => c.json({ invitations: await listInvitations(ctx, param(c, 'vendor')) }));
+  app.post('/admin/v1/vendors/:vendor/invitations', ...guard('operator', LIMIT.small), async (c) => {
+    const issued = await issueInvitation(ctx, param(c, 'vendor'), body(c, InvitationRequest, 'invitation request'), by(c));
+    return c.json({ ...issued, link: invitationLink(o.facts.gatekeeperUrl, issued.code) });
+  });
+  app.post('/admin/v1/invitations/:id/revoke', ...guard('operator', 0), async (c) => c.json({ logIndex: (await revokeInvitation(ctx, c.req.param('id'), by(c))).index }));
+  app.get('/admin/v1/vendors/:vendor/approval', ...guard('auditor', 0), async (c) => c.json({ manual: await manualApproval(ctx, param(c, 'vendor')) }));
+  app.put('/admin/v1/vendors/:vendor/approval', ...guard('admin', LIMIT.small), async (c) => {
+    const r = body(c, ApprovalSetting, 'approval setting');
+    return c.json({ logIndex: (await setManualApproval(ctx, param(c, 'vendor'), r.manual, by(c))).index });
   });
 
   app.get('/admin/v1/campaigns', ...guard('auditor', 0), async (c) => c.json({ campaigns: await listCampaigns(ctx) }));

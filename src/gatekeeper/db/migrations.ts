@@ -159,6 +159,42 @@ const releaseAccounting: Migration = {
   },
 };
 
+/**
+ * Lab-bound enrollment (issue 17; docs/GATEKEEPER.md §Enrollment): the lab's
+ * own roster of the pseudonymous people each vendor staffs, one-time
+ * invitations issued to roster entries (only the code's hash is kept), the
+ * invitation a device was bound by, and whether the lab still approves
+ * devices by hand for a vendor (on for existing vendors, as before).
+ */
+const labEnrollment: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('roster')
+      .addColumn('vendor', 'text', (c) => c.notNull().references('vendors.vendor'))
+      .addColumn('annotator', 'text', (c) => c.notNull())
+      .addColumn('added_at', 'bigint', (c) => c.notNull())
+      .addColumn('added_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('roster_pk', ['vendor', 'annotator'])
+      .execute();
+    await db.schema
+      .createTable('invitations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('vendor', 'text', (c) => c.notNull())
+      .addColumn('annotator', 'text', (c) => c.notNull())
+      .addColumn('issued_at', 'bigint', (c) => c.notNull())
+      .addColumn('issued_by', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('redeemed_at', 'bigint')
+      .addColumn('device', 'text')
+      .addColumn('revoked_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('invitations_by_annotator').on('invitations').columns(['vendor', 'annotator']).execute();
+    await db.schema.alterTable('devices').addColumn('invitation', 'text').execute();
+    await db.schema.alterTable('vendors').addColumn('manual_approval', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  },
+};
+
 export function gatekeeperMigrations(): MigrationProvider {
-  return { getMigrations: async () => ({ '0001-initial': initialSchema, '0010-admin-api': adminApi, '0020-release-accounting': releaseAccounting }) };
+  return { getMigrations: async () => ({ '0001-initial': initialSchema, '0010-admin-api': adminApi, '0020-release-accounting': releaseAccounting, '0030-lab-enrollment': labEnrollment }) };
 }

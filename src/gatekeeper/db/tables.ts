@@ -3,6 +3,8 @@
  * is a plaintext key: KEKs and the lab's secrets are stored wrapped under the
  * root key (keystore/), and are worthless without it.
  */
+import type { Generated } from 'kysely';
+
 export interface SecretsTable {
   /** e.g. "lab-signing", "log-key", "result:<campaign>" */
   name: string;
@@ -74,6 +76,8 @@ export interface VendorsTable {
   suspended_at: number | null;
   /** Where the lab reaches this vendor's hub (its lab API); null until the lab sets it. */
   hub_url: string | null;
+  /** 1: an operator may approve a device by hand; 0: only a redeemed invitation approves one (issue 17). */
+  manual_approval: Generated<number>;
 }
 
 export interface AnnotatorsTable {
@@ -93,6 +97,32 @@ export interface DevicesTable {
   state: string;
   suspended_at: number | null;
   updated_at: number;
+  /** The invitation the device was bound to its person by; null when it was imported from the hub's list. */
+  invitation: string | null;
+}
+
+/** The people the lab accepts per vendor: pseudonymous ids only (issue 17). */
+export interface RosterTable {
+  vendor: string;
+  annotator: string;
+  added_at: number;
+  added_by: string;
+}
+
+export interface InvitationsTable {
+  /** Public handle for listing and revoking; says nothing about the code. */
+  id: string;
+  /** b64u SHA-256 of the code's bytes (SPEC §2.3); the code itself is never stored. */
+  code_hash: string;
+  vendor: string;
+  annotator: string;
+  issued_at: number;
+  issued_by: string;
+  expires_at: number;
+  redeemed_at: number | null;
+  /** The device it bound, once redeemed. */
+  device: string | null;
+  revoked_at: number | null;
 }
 
 export interface NoncesTable {
@@ -152,4 +182,6 @@ export interface GatekeeperTables {
   releases: ReleasesTable;
   monitors: MonitorsTable;
   operators: OperatorsTable;
+  roster: RosterTable;
+  invitations: InvitationsTable;
 }
