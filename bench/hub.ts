@@ -85,7 +85,7 @@ async function setUp(config: ServeConfig): Promise<Worker[]> {
   const manifest = await signCampaignManifest(labSigner, {
     v: 1, lab: LAB, campaign: CAMPAIGN, title: 'bench', task: 'pairwise', policy: 'a'.repeat(64),
     resultKey: toBase64Url(labKex.publicKey), overlap: OVERLAP, leaseSeconds: 3600, opens: now - 60, closes: now + 86_400,
-    gatekeeper: 'https://gatekeeper.bench.example', log: { vkey: 'bench-log+0123abcd+AQIDBA==', witnesses: [], quorum: 0 }, workstation: 'b'.repeat(64),
+    gatekeeper: 'https://gatekeeper.bench.example', log: { vkey: 'bench-log+9e08b508+AQcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH', witnesses: [], quorum: 0 }, workstation: 'b'.repeat(64),
   });
   await putCampaign(ctx, LAB, CAMPAIGN, manifest, {});
 

@@ -1,12 +1,11 @@
 /**
  * The per-campaign work queue. An annotator asks for work on one approved
  * device and gets one lease at a time, as an assignment signed with the hub's
- * key. The rules, each enforced inside a transaction that holds the
- * campaign's lock (a row lock on PostgreSQL; SQLite has one writer):
+ * key. The rules:
  *
  * - overlap: an item is held by at most `overlap` annotators at once, counting
  *   submitted leases and open ones (the item's `active` counter); a skipped
- *   lease frees its slot at once, an expired one when the next lease request
+ *   lease frees its slot at once, an expired one when a later lease request
  *   reclaims it;
  * - never twice: an annotator gets an item at most once, whatever became of
  *   the first lease (also a unique index, so the database refuses it too);
@@ -14,6 +13,23 @@
  *   they have not seen; gold items have no overlap cap and look like any other;
  * - review: with review on, an item that reached its overlap goes to one
  *   reviewer (an annotator flagged as reviewer who has not worked on it).
+ *
+ * Concurrency (docs/HUB.md §Leases at scale). SQLite has one writer, so every
+ * transaction below is serial there. On PostgreSQL several hub processes share
+ * one schema and nothing campaign-wide is locked; each rule rests on a row:
+ *
+ * - a lease request locks the annotator's roster row (FOR UPDATE), so one
+ *   annotator's requests in a lab are serial (one open lease, never twice,
+ *   gold cadence), and holds its device decision and account rows FOR SHARE,
+ *   so a suspension's UPDATE waits for it and the revocation that follows
+ *   sees the lease it issued;
+ * - it claims a slot by locking the item row with FOR UPDATE SKIP LOCKED:
+ *   concurrent requests pass over items being claimed instead of queueing on
+ *   them, and the locked row's status is re-checked, so `active` never passes
+ *   the overlap. Only when that finds nothing does it wait on the locked rows,
+ *   so "no item" is never answered while a slot is merely busy;
+ * - renew, skip, submit, expiry and revocation lock the lease row, then its
+ *   item row (always lease before item, items in id order: no deadlock).
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -21,13 +37,12 @@ import { z } from 'zod';
 import { signAssignment, type Assignment } from '../core/assignment.js';
 import { toBase64Url } from '../core/bytes.js';
 import { Sha256Hex, parseWith } from '../core/schema.js';
-import type { HubTables, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
+import type { HubTables, ItemStatus, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
 import { approvedDevice } from './devices.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
 import { requireActiveOnRoster } from './roster.js';
-import { campaignFromRow, type CampaignRecord } from './tenancy.js';
 
 export const LeaseRequest = z.object({ device: Sha256Hex, stage: z.enum(['annotate', 'review']).default('annotate') }).strict();
 
@@ -42,20 +57,35 @@ export interface LeaseGrant {
   stage: LeaseStage;
 }
 
-/** Runs `work` holding the campaign's lock, so concurrent lease decisions on one campaign are serial. */
-export async function withCampaignLock<T>(ctx: Pick<HubContext, 'store'>, lab: string, campaign: string, work: (trx: Trx, campaign: CampaignRecord) => Promise<T>): Promise<T> {
-  return ctx.store.db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom('campaigns').selectAll().where('lab', '=', lab).where('campaign', '=', campaign);
-    if (ctx.store.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    if (row === undefined) refuse('NOT_FOUND', `campaign ${campaign} of lab ${lab} does not exist on this hub`);
-    return work(trx, campaignFromRow(row));
-  });
+/** What the queue needs of a campaign: its rules, without parsing the manifest on every lease. */
+interface QueueRules {
+  lab: string;
+  campaign: string;
+  overlap: number;
+  leaseSeconds: number;
+  opens: number;
+  closes: number;
+  goldEvery: number;
 }
 
-function assertOpen(campaign: CampaignRecord, now: number): void {
+async function queueRules(db: Kysely<HubTables> | Trx, lab: string, campaign: string): Promise<QueueRules> {
+  const row = await db
+    .selectFrom('campaigns')
+    .select(['lab', 'campaign', 'overlap', 'lease_seconds', 'opens', 'closes', 'gold_every'])
+    .where('lab', '=', lab)
+    .where('campaign', '=', campaign)
+    .executeTakeFirst();
+  if (row === undefined) refuse('NOT_FOUND', `campaign ${campaign} of lab ${lab} does not exist on this hub`);
+  return { lab: row.lab, campaign: row.campaign, overlap: row.overlap, leaseSeconds: row.lease_seconds, opens: row.opens, closes: row.closes, goldEvery: row.gold_every };
+}
+
+function assertOpen(campaign: Pick<QueueRules, 'campaign' | 'opens' | 'closes'>, now: number): void {
   if (now < campaign.opens) refuse('CAMPAIGN_CLOSED', `campaign ${campaign.campaign} opens at ${new Date(campaign.opens * 1000).toISOString()}`);
   if (now >= campaign.closes) refuse('CAMPAIGN_CLOSED', `campaign ${campaign.campaign} closed at ${new Date(campaign.closes * 1000).toISOString()}`);
+}
+
+function isPostgres(ctx: Pick<HubContext, 'store'>): boolean {
+  return ctx.store.dialect === 'postgres';
 }
 
 async function sign(ctx: HubContext, lease: LeasesTable): Promise<LeaseGrant> {
@@ -82,13 +112,16 @@ interface Candidate {
   expires: number;
 }
 
+type Claim = 'none' | 'skip-locked' | 'wait';
+
 /**
  * The first item (in id order) this annotator may take at this stage, or
  * undefined. Only items with a free slot have status open (or review), so the
- * scan passes over nothing but items this annotator has already seen.
+ * scan passes over nothing but items this annotator has already seen. With a
+ * claim (PostgreSQL) the returned item row stays locked until commit.
  */
-async function nextItem(trx: Trx, c: CampaignRecord, annotator: string, stage: LeaseStage, gold: boolean, now: number): Promise<Candidate | undefined> {
-  return trx
+async function nextItem(trx: Trx, c: QueueRules, annotator: string, stage: LeaseStage, gold: boolean, now: number, claim: Claim): Promise<Candidate | undefined> {
+  let query = trx
     .selectFrom('items as i')
     .select(['i.item', 'i.digest', 'i.gold', 'i.expires'])
     .where('i.lab', '=', c.lab)
@@ -110,8 +143,17 @@ async function nextItem(trx: Trx, c: CampaignRecord, annotator: string, stage: L
       ),
     )
     .orderBy('i.item')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
+  if (claim !== 'none') query = query.forUpdate('i');
+  if (claim === 'skip-locked') query = query.skipLocked();
+  return query.executeTakeFirst();
+}
+
+/** Claims a slot: skipping items other requests are claiming, and waiting on them only when nothing else is free. */
+async function claimItem(trx: Trx, pg: boolean, c: QueueRules, annotator: string, stage: LeaseStage, gold: boolean, now: number): Promise<Candidate | undefined> {
+  // Gold items have no cap, so taking one changes no item row and needs no claim.
+  if (!pg || gold) return nextItem(trx, c, annotator, stage, gold, now, 'none');
+  return (await nextItem(trx, c, annotator, stage, gold, now, 'skip-locked')) ?? nextItem(trx, c, annotator, stage, gold, now, 'wait');
 }
 
 function itemRow(trx: Trx, lease: Pick<LeasesTable, 'lab' | 'campaign' | 'item'>) {
@@ -125,31 +167,60 @@ async function occupy(trx: Trx, lease: LeasesTable, overlap: number): Promise<vo
     await itemRow(trx, lease).set({ status: 'in-review' }).execute();
     return;
   }
-  const { active } = await itemRow(trx, lease).set((eb) => ({ active: eb('active', '+', 1) })).returning('active').executeTakeFirstOrThrow();
-  if (active >= overlap) await itemRow(trx, lease).set({ status: 'full' }).where('status', '=', 'open').execute();
+  await itemRow(trx, lease)
+    .set((eb) => ({
+      active: eb('active', '+', 1),
+      status: eb.case().when('active', '>=', overlap - 1).then('full').else(eb.ref('status')).end().$castTo<ItemStatus>(),
+    }))
+    .execute();
 }
 
-/** A skipped or expired lease gives its slot back. */
+/** A skipped, expired or revoked lease gives its slot back. */
 async function release(trx: Trx, lease: LeasesTable): Promise<void> {
   if (lease.gold === 1) return;
   if (lease.stage === 'review') {
     await itemRow(trx, lease).set({ status: 'review' }).where('status', '=', 'in-review').execute();
     return;
   }
-  await itemRow(trx, lease).set((eb) => ({ active: eb('active', '-', 1) })).execute();
-  await itemRow(trx, lease).set({ status: 'open' }).where('status', '=', 'full').execute();
+  await itemRow(trx, lease)
+    .set((eb) => ({
+      active: eb('active', '-', 1),
+      status: eb.case().when('status', '=', 'full').then('open').else(eb.ref('status')).end().$castTo<ItemStatus>(),
+    }))
+    .execute();
 }
 
-/** Marks the campaign's open leases that ran out as expired and frees their slots. Runs under the campaign lock. */
-async function reclaimExpired(trx: Trx, c: CampaignRecord, now: number): Promise<void> {
-  const expired = await trx.selectFrom('leases').selectAll().where('lab', '=', c.lab).where('campaign', '=', c.campaign).where('state', '=', 'open').where('expires', '<=', now).execute();
-  for (const lease of expired) {
-    await trx.updateTable('leases').set({ state: 'expired' }).where('id', '=', lease.id).execute();
-    await release(trx, lease);
-  }
+/** Expired open leases reclaimed per lease request: bounded work, the rest goes to the next requests. */
+const RECLAIM_BATCH = 64;
+
+/**
+ * Marks open leases of the campaign that ran out as expired and frees their
+ * slots, in a transaction of its own so that no lease request holds these
+ * locks while it claims an item. Leases another process is reclaiming are
+ * skipped; items are updated in id order.
+ */
+async function reclaimExpired(ctx: Pick<HubContext, 'store'>, c: QueueRules, now: number): Promise<void> {
+  const due = await ctx.store.db.selectFrom('leases').select('id').where('lab', '=', c.lab).where('campaign', '=', c.campaign).where('state', '=', 'open').where('expires', '<=', now).limit(1).executeTakeFirst();
+  if (due === undefined) return;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('leases')
+      .selectAll()
+      .where('lab', '=', c.lab)
+      .where('campaign', '=', c.campaign)
+      .where('state', '=', 'open')
+      .where('expires', '<=', now)
+      .orderBy('item')
+      .limit(RECLAIM_BATCH);
+    if (isPostgres(ctx)) query = query.forUpdate().skipLocked();
+    for (const lease of await query.execute()) {
+      await trx.updateTable('leases').set({ state: 'expired' }).where('id', '=', lease.id).execute();
+      await release(trx, lease);
+    }
+  });
 }
 
-async function goldDue(trx: Trx, c: CampaignRecord, annotator: string): Promise<boolean> {
+async function goldDue(trx: Trx, c: QueueRules, annotator: string): Promise<boolean> {
   if (c.goldEvery === 0) return false;
   const row = await trx
     .selectFrom('leases')
@@ -162,7 +233,7 @@ async function goldDue(trx: Trx, c: CampaignRecord, annotator: string): Promise<
   return (Number(row.n) + 1) % (c.goldEvery + 1) === 0;
 }
 
-async function openLeaseOf(trx: Trx, c: CampaignRecord, annotator: string, now: number): Promise<LeasesTable | undefined> {
+async function openLeaseOf(trx: Trx, c: QueueRules, annotator: string, now: number): Promise<LeasesTable | undefined> {
   return trx
     .selectFrom('leases')
     .selectAll()
@@ -172,6 +243,28 @@ async function openLeaseOf(trx: Trx, c: CampaignRecord, annotator: string, now: 
     .where('state', '=', 'open')
     .where('expires', '>', now)
     .executeTakeFirst();
+}
+
+/**
+ * Inside the lease transaction: the annotator is active on the lab's roster
+ * and with the vendor, and the device is approved, read with row locks on
+ * PostgreSQL (see the header) so a suspension cannot slip between this check
+ * and the commit.
+ */
+async function holdStanding(trx: Trx, pg: boolean, lab: string, annotator: string, device: string): Promise<void> {
+  let roster = trx.selectFrom('roster').select('suspended_at').where('lab', '=', lab).where('annotator', '=', annotator);
+  let account = trx.selectFrom('annotators').select('suspended_at').where('id', '=', annotator);
+  let decision = trx.selectFrom('device_decisions').select('state').where('lab', '=', lab).where('device', '=', device);
+  if (pg) {
+    roster = roster.forUpdate();
+    account = account.forShare();
+    decision = decision.forShare();
+  }
+  const standing = await roster.executeTakeFirst();
+  if (standing === undefined) refuse('FORBIDDEN', `annotator ${annotator} does not work for lab ${lab}`);
+  if (standing.suspended_at !== null) refuse('SUSPENDED', `lab ${lab} has suspended annotator ${annotator}; ask the lab`);
+  if ((await account.executeTakeFirst())?.suspended_at !== null) refuse('SUSPENDED', "this annotator account is suspended; ask the vendor's operator");
+  if ((await decision.executeTakeFirst())?.state !== 'approved') refuse('FORBIDDEN', `device ${device} is no longer approved by lab ${lab}`);
 }
 
 function newLeaseId(): string {
@@ -187,21 +280,23 @@ export async function requestLease(ctx: HubContext, annotator: Annotator, lab: s
   await requireActiveOnRoster(ctx, lab, annotator.id);
   if (request.stage === 'review' && !annotator.reviewer) refuse('FORBIDDEN', `annotator ${annotator.id} is not a reviewer`);
   await approvedDevice(ctx, lab, annotator.id, request.device);
+  const c = await queueRules(ctx.store.db, lab, campaign);
+  assertOpen(c, ctx.clock());
+  await reclaimExpired(ctx, c, ctx.clock());
+  const pg = isPostgres(ctx);
 
-  const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+  const lease = await ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    assertOpen(c, now);
-    // Again under the lock: a suspension that lands meanwhile has revoked what it saw, so issue nothing new.
-    await requireApprovedForLab(trx, lab, request.device);
-    await reclaimExpired(trx, c, now);
+    // Again inside the transaction: a suspension that landed meanwhile has revoked what it saw, so issue nothing new.
+    await holdStanding(trx, pg, lab, annotator.id, request.device);
     const held = await openLeaseOf(trx, c, annotator.id, now);
     if (held !== undefined) {
       if (held.device !== request.device) refuse('CONFLICT', `lease ${held.id} is open on another device; submit, skip or let it expire first`);
       return held;
     }
     let candidate: Candidate | undefined;
-    if (request.stage === 'annotate' && (await goldDue(trx, c, annotator.id))) candidate = await nextItem(trx, c, annotator.id, 'annotate', true, now);
-    candidate ??= await nextItem(trx, c, annotator.id, request.stage, false, now);
+    if (request.stage === 'annotate' && (await goldDue(trx, c, annotator.id))) candidate = await claimItem(trx, pg, c, annotator.id, 'annotate', true, now);
+    candidate ??= await claimItem(trx, pg, c, annotator.id, request.stage, false, now);
     if (candidate === undefined) refuse('NO_ITEM_AVAILABLE', `no item of campaign ${campaign} is available to annotator ${annotator.id} for ${request.stage} right now`);
     const row: LeasesTable = {
       id: newLeaseId(),
@@ -234,16 +329,20 @@ export function ownOpenLease<L extends LeasesTable>(lease: L | undefined, annota
   return lease;
 }
 
-async function leaseInCampaign(trx: Trx, c: CampaignRecord, leaseId: string): Promise<LeasesTable | undefined> {
-  return trx.selectFrom('leases').selectAll().where('id', '=', leaseId).where('lab', '=', c.lab).where('campaign', '=', c.campaign).executeTakeFirst();
+/** The lease row, locked until commit on PostgreSQL: renew, skip, submit and revocation of one lease are serial. */
+export async function lockLease(ctx: Pick<HubContext, 'store'>, trx: Trx, lab: string, campaign: string, leaseId: string): Promise<LeasesTable | undefined> {
+  let query = trx.selectFrom('leases').selectAll().where('id', '=', leaseId).where('lab', '=', lab).where('campaign', '=', campaign);
+  if (isPostgres(ctx)) query = query.forUpdate();
+  return query.executeTakeFirst();
 }
 
 /** Extends an open lease by the campaign's lease time (never past the campaign's close or the item's expiry). */
 export async function renewLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<LeaseGrant> {
   await requireActiveOnRoster(ctx, lab, annotator.id);
-  const lease = await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+  const c = await queueRules(ctx.store.db, lab, campaign);
+  const lease = await ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, now);
+    const held = ownOpenLease(await lockLease(ctx, trx, lab, campaign, leaseId), annotator.id, leaseId, now);
     await requireApprovedForLab(trx, lab, held.device);
     assertOpen(c, now);
     const item = await trx.selectFrom('items').select('expires').where('lab', '=', lab).where('campaign', '=', campaign).where('item', '=', held.item).executeTakeFirstOrThrow();
@@ -256,8 +355,9 @@ export async function renewLease(ctx: HubContext, annotator: Annotator, lab: str
 
 export async function skipLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string, input: unknown): Promise<{ lease: string; state: 'skipped' }> {
   const { reason } = parseWith(SkipRequest, input, 'skip');
-  await withCampaignLock(ctx, lab, campaign, async (trx, c) => {
-    const held = ownOpenLease(await leaseInCampaign(trx, c, leaseId), annotator.id, leaseId, ctx.clock());
+  await queueRules(ctx.store.db, lab, campaign);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const held = ownOpenLease(await lockLease(ctx, trx, lab, campaign, leaseId), annotator.id, leaseId, ctx.clock());
     await trx.updateTable('leases').set({ state: 'skipped', skip_reason: reason }).where('id', '=', held.id).execute();
     await release(trx, held);
   });
@@ -307,23 +407,19 @@ export interface LeaseHolder {
  * item). Returns how many leases ended.
  */
 export async function revokeOpenLeases(ctx: Pick<HubContext, 'store'>, holder: LeaseHolder): Promise<number> {
-  let query = ctx.store.db.selectFrom('leases').select(['lab', 'campaign']).distinct().where('state', '=', 'open');
-  if (holder.lab !== undefined) query = query.where('lab', '=', holder.lab);
-  if (holder.annotator !== undefined) query = query.where('annotator', '=', holder.annotator);
-  if (holder.device !== undefined) query = query.where('device', '=', holder.device);
-  let revoked = 0;
-  for (const { lab, campaign } of await query.execute()) {
-    revoked += await withCampaignLock(ctx, lab, campaign, async (trx) => {
-      let open = trx.selectFrom('leases').selectAll().where('lab', '=', lab).where('campaign', '=', campaign).where('state', '=', 'open');
-      if (holder.annotator !== undefined) open = open.where('annotator', '=', holder.annotator);
-      if (holder.device !== undefined) open = open.where('device', '=', holder.device);
-      const leases = await open.execute();
-      for (const lease of leases) {
-        await trx.updateTable('leases').set({ state: 'revoked' }).where('id', '=', lease.id).execute();
-        await release(trx, lease);
-      }
-      return leases.length;
-    });
-  }
-  return revoked;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let open = trx.selectFrom('leases').selectAll().where('state', '=', 'open');
+    if (holder.lab !== undefined) open = open.where('lab', '=', holder.lab);
+    if (holder.annotator !== undefined) open = open.where('annotator', '=', holder.annotator);
+    if (holder.device !== undefined) open = open.where('device', '=', holder.device);
+    // All the leases first, then their items in id order: the lock order every other path keeps.
+    open = open.orderBy('lab').orderBy('campaign').orderBy('item');
+    if (isPostgres(ctx)) open = open.forUpdate();
+    const leases = await open.execute();
+    for (const lease of leases) {
+      await trx.updateTable('leases').set({ state: 'revoked' }).where('id', '=', lease.id).execute();
+      await release(trx, lease);
+    }
+    return leases.length;
+  });
 }

@@ -2,8 +2,8 @@
  * Sealed labels. Before the hub accepts one it checks the device's signature
  * (verifyLabel) and that every binding field matches the open lease it is
  * submitted under: lab, campaign, item, digest, lease, annotator, device, and
- * the campaign's result key. Then, under the campaign lock, it stores the
- * label, closes the lease and advances the item (to review or done once the
+ * the campaign's result key. Then, holding the lease's row (and then its
+ * item's), it stores the label, closes the lease and advances the item (to review or done once the
  * overlap is reached). Submitting the same label again is answered with the
  * same receipt. The lab pulls labels in submission order.
  */
@@ -17,7 +17,7 @@ import type { HubTables, LeaseStage } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
-import { ownOpenLease, requireApprovedForLab, withCampaignLock } from './lease-queue.js';
+import { lockLease, ownOpenLease, requireApprovedForLab } from './lease-queue.js';
 import { requireActiveOnRoster } from './roster.js';
 import { findCampaign } from './tenancy.js';
 
@@ -58,14 +58,15 @@ export async function submitLabel(ctx: HubContext, annotator: Annotator, lab: st
   for (const field of BINDING_FIELDS) {
     if (label[field] !== bound[field]) refuse('BAD_REQUEST', `sealed label: ${field} is ${label[field]}, but lease ${leaseId} has ${bound[field]}`);
   }
-  const { resultKey } = await findCampaign(ctx, lab, campaign);
-  if (label.resultKey !== resultKey) refuse('BAD_REQUEST', 'sealed label: sealed to another result key than the campaign manifest names');
+  const c = await findCampaign(ctx, lab, campaign);
+  if (label.resultKey !== c.resultKey) refuse('BAD_REQUEST', 'sealed label: sealed to another result key than the campaign manifest names');
   await requireApprovedForLab(ctx.store.db, lab, lease.device);
   const stored = canonicalJson(label);
 
-  return withCampaignLock(ctx, lab, campaign, async (trx, c) => {
+  return ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const current = await trx.selectFrom('leases').selectAll().where('id', '=', leaseId).executeTakeFirstOrThrow();
+    const current = await lockLease(ctx, trx, lab, campaign, leaseId);
+    if (current === undefined) refuse('NOT_FOUND', `no lease ${leaseId} of yours in this campaign`);
     if (current.state === 'submitted') {
       const earlier = await receiptOf(trx, leaseId);
       if (earlier !== undefined && earlier.label === stored) return earlier.receipt;

@@ -11,4 +11,5 @@ const gate = async (t: TestContext) => needs(t, await postgresAvailable(), 'Post
 defineHubSuite('postgres', postgresAvailable, gate);
 defineAuthorizationMatrix('postgres', postgresAvailable, gate);
 defineConcurrency('postgres', postgresAvailable, gate);
+defineConcurrency('postgres', postgresAvailable, gate, 2);
 defineBadInput('postgres', postgresAvailable, gate);

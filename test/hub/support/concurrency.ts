@@ -1,7 +1,10 @@
 /**
  * 50 annotators ask for work at the same moment, twice: the overlap is never
  * exceeded and nobody gets an item twice, whatever order the database serves
- * them in.
+ * them in. With `hubs: 2` (PostgreSQL) the annotators are split between two
+ * hubs, each with its own connection pool, over one schema: the rules hold
+ * across processes because they rest on row claims, not on anything in one
+ * process's memory.
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,9 +16,11 @@ const ANNOTATORS = 50;
 const ITEMS = 20;
 const OVERLAP = 3;
 
-export function defineConcurrency(kind: DbKind, available: () => Promise<boolean>, gate: (t: TestContext) => Promise<boolean>) {
-  describe(`concurrent leases on ${kind}`, () => {
+export function defineConcurrency(kind: DbKind, available: () => Promise<boolean>, gate: (t: TestContext) => Promise<boolean>, hubs: 1 | 2 = 1) {
+  describe(`concurrent leases on ${kind}${hubs === 2 ? ', two hubs over one schema' : ''}`, () => {
     let h: Harness;
+    let second: Harness | undefined;
+    const hubOf = (i: number): Harness => (i % 2 === 1 && second !== undefined ? second : h);
     let acme: Lab;
     let workers: Worker[] = [];
     before(async () => {
@@ -26,8 +31,10 @@ export function defineConcurrency(kind: DbKind, available: () => Promise<boolean
       const items = await Promise.all(Array.from({ length: ITEMS }, (_, i) => sealFixture(acme, 'rush', `r-${String(i).padStart(2, '0')}`)));
       assert.equal((await uploadItems(h, acme, 'rush', items)).status, 200);
       workers = await Promise.all(Array.from({ length: ANNOTATORS }, (_, i) => makeWorker(h, [acme], `ann-${i}`, 100 + 2 * i, { direct: true })));
+      if (hubs === 2) second = await h.peer();
     });
     after(async () => {
+      await second?.close();
       await h?.close();
     });
 
@@ -36,7 +43,7 @@ export function defineConcurrency(kind: DbKind, available: () => Promise<boolean
       const rounds: Map<string, string[]> = new Map(workers.map((w) => [w.id, []]));
       let granted = 0;
       for (let round = 0; round < 2; round++) {
-        const answers = await Promise.all(workers.map((w) => lease(h, w, acme, 'rush')));
+        const answers = await Promise.all(workers.map((w, i) => lease(hubOf(i), w, acme, 'rush')));
         const perItem = new Map<string, number>();
         for (const [i, r] of answers.entries()) {
           if (r.status === 404) {
@@ -54,7 +61,7 @@ export function defineConcurrency(kind: DbKind, available: () => Promise<boolean
           answers.map(async (r, i) => {
             if (r.status !== 200) return;
             const w = workers[i]!;
-            const done = await submit(h, w, acme, r.json.assignment, await labelFor(w, acme, r.json.assignment));
+            const done = await submit(hubOf(i), w, acme, r.json.assignment, await labelFor(w, acme, r.json.assignment));
             assert.equal(done.status, 201, JSON.stringify(done.json));
           }),
         );

@@ -51,9 +51,23 @@ export class Harness {
     ctx: Omit<HubContext, 'clock'>,
     private readonly cleanup: () => Promise<void>,
     options: HubHttpOptions,
+    private readonly storage: { kind: DbKind; schema: string },
   ) {
     this.ctx = { ...ctx, clock: () => this.now };
     this.app = createHubApp(this.ctx, { accountLimit: { perSecond: 10_000, burst: 10_000 }, loginLimit: { perSecond: 10_000, burst: 10_000 }, ...options });
+  }
+
+  /**
+   * A second hub over the first one's database and blob directory, as another
+   * process would be on PostgreSQL: its own connection pool, its own app, the
+   * same schema. Closing it leaves the shared storage to the first.
+   */
+  async peer(options: HubHttpOptions = {}): Promise<Harness> {
+    if (this.storage.kind !== 'postgres') throw new Error('a peer hub shares a PostgreSQL schema; SQLite has one writer');
+    const store = await openHubDatabase(POSTGRES_URL, { pgSchema: this.storage.schema, pgPoolSize: 8 });
+    const peer = new Harness({ ...this.ctx, store }, () => store.close(), options, this.storage);
+    peer.now = this.now;
+    return peer;
   }
 
   static async open(kind: DbKind, options: HubHttpOptions = {}): Promise<Harness> {
@@ -69,6 +83,7 @@ export class Harness {
         await rm(dir, { recursive: true, force: true });
       },
       options,
+      { kind, schema },
     );
   }
 
