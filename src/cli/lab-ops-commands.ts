@@ -178,6 +178,50 @@ export function registerLabOpsCommands(program: Command): void {
       .action(async (id: string, o: { config: string; vendor: string }) => print(await (await lab(o)).admin.decideDevice(o.vendor, id, decision)));
   }
 
+  const invite = program.command('invite').description("Lab-bound enrollment: the lab's roster per vendor, one-time invitations to it (delivered by the lab, out of band), and manual approval on or off");
+  withConfig(invite.command('issue').description('Issue a one-time invitation to a roster entry; prints the link (code in its fragment) to deliver out of band (logged)'))
+    .argument('<annotator>', "the person's pseudonymous id, as on the roster")
+    .requiredOption('--vendor <id>')
+    .option('--expires-in <seconds>', 'how long it can be redeemed (60 to 2592000)', '604800')
+    .option('--add-to-roster', 'put the annotator on the roster first (logged)')
+    .action(async (annotator: string, o: { config: string; vendor: string; expiresIn: string; addToRoster?: boolean }) => {
+      const { admin } = await lab(o);
+      if (o.addToRoster) await admin.rosterAdd(o.vendor, annotator);
+      print(await admin.invite(o.vendor, annotator, whole(o.expiresIn, '--expires-in', 60, 604_800)));
+    });
+  withConfig(invite.command('list').description("A vendor's invitations: issued, redeemed (and the device), expired, revoked; never the codes"))
+    .requiredOption('--vendor <id>')
+    .action(async (o: { config: string; vendor: string }) => print(await (await lab(o)).admin.invitations(o.vendor)));
+  withConfig(invite.command('revoke').description('Revoke an invitation not yet redeemed (logged)'))
+    .argument('<id>', 'invitation id (inv-…, keyhole invite list)')
+    .action(async (id: string, o: { config: string }) => print(await (await lab(o)).admin.revokeInvitation(id)));
+  withConfig(invite.command('roster').description("The lab's roster for a vendor: the pseudonymous ids it accepts"))
+    .requiredOption('--vendor <id>')
+    .action(async (o: { config: string; vendor: string }) => print(await (await lab(o)).admin.roster(o.vendor)));
+  withConfig(invite.command('roster-add').description('Put pseudonymous ids on the roster (logged)'))
+    .argument('<annotators...>')
+    .requiredOption('--vendor <id>')
+    .action(async (annotators: string[], o: { config: string; vendor: string }) => {
+      const { admin } = await lab(o);
+      for (const a of annotators) await admin.rosterAdd(o.vendor, a);
+    });
+  withConfig(invite.command('roster-remove').description('Take pseudonymous ids off the roster; their unredeemed invitations stop working (logged)'))
+    .argument('<annotators...>')
+    .requiredOption('--vendor <id>')
+    .action(async (annotators: string[], o: { config: string; vendor: string }) => {
+      const { admin } = await lab(o);
+      for (const a of annotators) await admin.rosterRemove(o.vendor, a);
+    });
+  withConfig(invite.command('manual-approval').description("Whether operators may approve a vendor's devices without a redeemed invitation (keyhole device approve); off refuses them (logged)"))
+    .argument('<setting>', 'on | off | show')
+    .requiredOption('--vendor <id>')
+    .action(async (setting: string, o: { config: string; vendor: string }) => {
+      const { admin } = await lab(o);
+      if (setting === 'show') return print({ vendor: o.vendor, manual: await admin.manualApproval(o.vendor) });
+      if (setting !== 'on' && setting !== 'off') fail('BAD_FORMAT', `expected on, off or show, not "${setting}"`);
+      print(await admin.setManualApproval(o.vendor, setting === 'on'));
+    });
+
   for (const [name, suspended] of [['suspend', true], ['reinstate', false]] as const) {
     withConfig(program.command(name).description(`${suspended ? 'Suspend' : 'Reinstate'} a vendor, an annotator or a device (logged)`))
       .argument('<kind>', 'vendor | annotator | device')

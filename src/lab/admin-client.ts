@@ -49,6 +49,13 @@ export type LabFacts = z.infer<typeof LabFacts>;
 
 const DeviceView = z.object({ vendor: z.string(), device: z.string(), annotator: z.string(), registered: z.number().int().nullable(), state: z.string() }).strict();
 export type DeviceView = z.infer<typeof DeviceView>;
+const RosterEntry = z.object({ vendor: z.string(), annotator: z.string(), addedAt: z.number().int(), addedBy: z.string() }).strict();
+const IssuedInvitation = z.object({ id: z.string(), vendor: z.string(), annotator: z.string(), code: z.string(), expiresAt: z.number().int(), logIndex: z.number().int(), link: z.string().url() }).strict();
+export type IssuedInvitation = z.infer<typeof IssuedInvitation>;
+const InvitationView = z
+  .object({ id: z.string(), vendor: z.string(), annotator: z.string(), issuedAt: z.number().int(), issuedBy: z.string(), expiresAt: z.number().int(), state: z.enum(['issued', 'redeemed', 'expired', 'revoked']), device: z.string().nullable() })
+  .strict();
+export type InvitationView = z.infer<typeof InvitationView>;
 const Receipt = z.object({ item: z.string(), lease: z.string(), annotator: z.string(), receiptAt: z.number().int() }).strict();
 export type SubmitReceipt = z.infer<typeof Receipt>;
 
@@ -122,6 +129,34 @@ export class GatekeeperAdminClient {
   }
   decideDevice(vendor: string, device: string, decision: 'approve' | 'refuse'): Promise<{ logIndex: number }> {
     return this.call('POST', `/admin/v1/vendors/${encodeURIComponent(vendor)}/devices/${encodeURIComponent(device)}/${decision}`, LogIndex);
+  }
+  // Lab-bound enrollment (issue 17): the roster, invitations to it, and manual approval on or off.
+  roster(vendor: string): Promise<{ vendor: string; annotator: string; addedAt: number; addedBy: string }[]> {
+    return this.call('GET', `${this.v(vendor)}/roster`, z.object({ roster: z.array(RosterEntry) }).strict()).then((r) => r.roster);
+  }
+  async rosterAdd(vendor: string, annotator: string): Promise<void> {
+    await this.call('PUT', `${this.v(vendor)}/roster/${encodeURIComponent(annotator)}`, Ok);
+  }
+  async rosterRemove(vendor: string, annotator: string): Promise<void> {
+    await this.call('DELETE', `${this.v(vendor)}/roster/${encodeURIComponent(annotator)}`, Ok);
+  }
+  invite(vendor: string, annotator: string, expiresInSeconds?: number): Promise<IssuedInvitation> {
+    return this.call('POST', `${this.v(vendor)}/invitations`, IssuedInvitation, { annotator, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) });
+  }
+  invitations(vendor: string): Promise<InvitationView[]> {
+    return this.call('GET', `${this.v(vendor)}/invitations`, z.object({ invitations: z.array(InvitationView) }).strict()).then((r) => r.invitations);
+  }
+  revokeInvitation(id: string): Promise<{ logIndex: number }> {
+    return this.call('POST', `/admin/v1/invitations/${encodeURIComponent(id)}/revoke`, LogIndex);
+  }
+  manualApproval(vendor: string): Promise<boolean> {
+    return this.call('GET', `${this.v(vendor)}/approval`, z.object({ manual: z.boolean() }).strict()).then((r) => r.manual);
+  }
+  setManualApproval(vendor: string, manual: boolean): Promise<{ logIndex: number }> {
+    return this.call('PUT', `${this.v(vendor)}/approval`, LogIndex, { manual });
+  }
+  private v(vendor: string): string {
+    return `/admin/v1/vendors/${encodeURIComponent(vendor)}`;
   }
   putCampaign(campaign: string, plan: CampaignPlanInput): Promise<CampaignManifest> {
     return this.call('PUT', this.c(campaign), z.object({ manifest: CampaignManifest }).strict(), plan).then((r) => r.manifest);

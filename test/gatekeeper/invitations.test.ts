@@ -11,11 +11,16 @@ import { canonicalJsonBytes } from '../../src/core/canonical-json.js';
 import { deviceId } from '../../src/core/device.js';
 import { invitationHash, signEnrollmentRequest } from '../../src/core/enrollment-request.js';
 import { signFor } from '../../src/core/signing.js';
+import type { Hono } from 'hono';
+import { adminApp } from '../../src/gatekeeper/admin/admin-app.js';
+import { putOperator } from '../../src/gatekeeper/admin/operators.js';
 import { approveDevice, importDevice, setManualApproval } from '../../src/gatekeeper/enrollment.js';
+import { GatekeeperAdminClient } from '../../src/lab/admin-client.js';
+import { listen } from '../log/support/serve.js';
 import { issueInvitation, listInvitations, revokeInvitation } from '../../src/gatekeeper/invitations.js';
 import { addToRoster } from '../../src/gatekeeper/roster.js';
 import { ReleaseDenied, requestRelease } from '../../src/workstation/release-client.js';
-import { HUB, p, type Device, type Harness } from './support/harness.js';
+import { HUB, LAB, p, type Device, type Harness } from './support/harness.js';
 import { eachBackend } from './support/suite.js';
 
 async function freshDevice(annotator: string): Promise<Device> {
@@ -128,4 +133,33 @@ eachBackend('with manual approval off, a vendor-minted annotator and device are 
   await setManualApproval(h.gk, HUB, true, 'test-admin');
   await approveDevice(h.gk, id);
   assert.equal(await keysFor(h, minted, 1), 'GRANTED', 'control: with manual approval on, the same approval goes through');
+});
+
+eachBackend('through the admin API: roster, an invitation link with the code in its fragment, list without codes, revoke, manual approval off', {}, async (h) => {
+  const signers = { operator: await p.ed25519FromSeed(new Uint8Array(32).fill(211)), auditor: await p.ed25519FromSeed(new Uint8Array(32).fill(212)), admin: await p.ed25519FromSeed(new Uint8Array(32).fill(213)) };
+  for (const [role, s] of Object.entries(signers)) await putOperator(h.gk, { id: `${role}-1`, publicKey: toBase64Url(s.publicKey), role: role as 'operator' }, 'init');
+  const server = await listen(adminApp(h.gk, { facts: { gatekeeperUrl: h.url, logVkey: h.gk.logKey.verifierKey, witnesses: [h.witnessVkey], quorum: 1, workstation: 'c'.repeat(64) }, witnessed: true }) as unknown as Hono);
+  try {
+    const as = (role: keyof typeof signers) => new GatekeeperAdminClient(server.url, LAB, `${role}-1`, signers[role], p);
+    await as('operator').rosterAdd(HUB, 'ann-f');
+    assert.deepEqual((await as('auditor').roster(HUB)).map((r) => [r.annotator, r.addedBy]), [['ann-f', 'operator-1']]);
+    await assert.rejects(as('auditor').invite(HUB, 'ann-f'), /role|DENIED|may not/i, 'an auditor issues no invitation');
+    const inv = await as('operator').invite(HUB, 'ann-f', 3600);
+    assert.equal(inv.link, new URL(`workstation/#invite=${inv.code}`, h.url).href);
+    const listed = await as('auditor').invitations(HUB);
+    assert.deepEqual(listed.map((i) => [i.id, i.state, i.issuedBy]), [[inv.id, 'issued', 'operator-1']]);
+    assert.ok(!JSON.stringify(listed).includes(inv.code), 'listing never shows a code');
+    await as('operator').revokeInvitation(inv.id);
+    assert.equal((await as('auditor').invitations(HUB))[0]?.state, 'revoked');
+
+    assert.equal(await as('auditor').manualApproval(HUB), true, 'manual approval stays on until the lab turns it off');
+    await assert.rejects(as('operator').setManualApproval(HUB, false), /role|DENIED|may not/i, 'only an admin changes it');
+    await as('admin').setManualApproval(HUB, false);
+    assert.equal(await as('auditor').manualApproval(HUB), false);
+    const minted = await freshDevice('ann-minted');
+    const id = await importDevice(h.gk, { vendor: HUB, annotator: minted.annotator, signing: toBase64Url(minted.keys.signing), kex: toBase64Url(minted.keys.kex) });
+    await assert.rejects(approveDevice(h.gk, id), (e: Error & { code?: string }) => e.code === 'DENIED');
+  } finally {
+    await server.close();
+  }
 });
