@@ -146,11 +146,11 @@ function genericTokenFindings(text: string): Finding[] {
 /** Passwords passed by position to credential APIs, and .netrc lines. */
 function callFindings(text: string): Finding[] {
   const out: Finding[] = [];
-  for (const m of text.matchAll(CREDENTIAL_CALL)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.password-argument');
-  for (const m of text.matchAll(NETRC)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.netrc-password');
+  if (CALL_HINT.test(text)) for (const m of text.matchAll(CREDENTIAL_CALL)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.password-argument');
+  if (text.includes('machine') && text.includes('password')) for (const m of text.matchAll(NETRC)) considerValue(out, m.index, m[0], 'password', m.groups?.value ?? '', true, true, 'secret.netrc-password');
   return out;
 }
-const CALL_HINT = /auth\s*=\s*\(|DirectoryEntry\(|Credential\(|getConnection\(|_connect\(|\.login\(|machine\s/;
+const CALL_HINT = /auth\s*=\s*\(|Entry\(|Credential\(|getConnection\(|_connect\(|\.login\(/;
 
 function proseFindings(text: string): Finding[] {
   const out: Finding[] = [];
@@ -226,7 +226,7 @@ export const secretsDetector: Detector = {
     }
     if (longestRun >= 32) out.push(...genericTokenFindings(text));
     if (ASSIGNMENT_WORDS.test(text) && ASSIGNMENT_HINT.test(text)) out.push(...assignmentFindings(text));
-    if (CALL_HINT.test(text)) out.push(...callFindings(text));
+    if (text.includes('(') || text.includes('machine')) out.push(...callFindings(text));
     if (PROSE_WORDS.test(text) && /pass|pwd|\bpin\b/i.test(text)) out.push(...proseFindings(text));
     return out;
   },
