@@ -1,29 +1,27 @@
 /**
- * `keyhole monitor`: wiring only; the work is in src/monitor (docs/MONITOR.md).
+ * `keyhole monitor [--config monitor.yaml]` and `keyhole monitor init`: wiring
+ * only; the work is in src/monitor (docs/MONITOR.md) and
+ * src/cli/services/monitor-service.ts.
  * Alerts go to stdout as JSON lines and nothing else is written there;
  * progress and problems go to stderr.
  */
-import { readFile } from 'node:fs/promises';
-import { serve } from '@hono/node-server';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fromHex, utf8 } from '../core/bytes.js';
+import { fromHex, toBase64Url, toHex } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
-import { parseJsonText } from '../core/schema.js';
+import { parseJsonText, parseWith } from '../core/schema.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';
-import type { AlertSink } from '../monitor/alerts/alert.js';
-import { stdoutAlertSink } from '../monitor/alerts/stdout-sink.js';
-import { SuspensionClient, suspendEverywhere } from '../monitor/alerts/suspension-client.js';
-import { webhookAlertSink } from '../monitor/alerts/webhook-sink.js';
-import { auditApp } from '../monitor/audit/audit-app.js';
-import { BoundedHttpReader } from '../monitor/follower/bounded-http-reader.js';
-import { checkpointPolicy } from '../monitor/follower/checkpoint-policy.js';
-import { Monitor } from '../monitor/monitor.js';
-import { parseMonitorConfig } from '../monitor/monitor-config.js';
-import { MonitorStore } from '../monitor/store/monitor-store.js';
+import { loadConfig } from './config/config-file.js';
+import { jsonLog } from './services/json-log.js';
+import { MonitorServiceConfig, starterMonitorConfig } from './services/monitor-service-config.js';
+import { startMonitorService } from './services/monitor-service.js';
+import { onStopSignal } from './services/stop-signal.js';
 
 interface MonitorFlags {
-  log: string;
-  vkey: string;
+  set?: string[];
+  log?: string;
+  vkey?: string;
   witness?: string[];
   quorum?: string;
   db: string;
@@ -36,6 +34,15 @@ interface MonitorFlags {
   intervalMs: string;
   serve?: string;
   serveHost: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -52,72 +59,82 @@ function count(text: string, what: string, min: number, max: number): number {
   return n;
 }
 
-async function sinksFor(o: MonitorFlags): Promise<AlertSink[]> {
-  const sinks: AlertSink[] = [stdoutAlertSink];
-  if (o.webhook !== undefined) {
-    if (o.webhookSecretFile === undefined) fail('BAD_FORMAT', '--webhook needs --webhook-secret-file (the HMAC key; never on the command line)');
-    sinks.push(webhookAlertSink(o.webhook, utf8(await readText(o.webhookSecretFile, 'the webhook secret'))));
-  }
-  return sinks;
+/** The command line as before config files: `--config` names the rule thresholds (JSON), the rest are flags. */
+async function configFromFlags(o: MonitorFlags & { log: string }): Promise<MonitorServiceConfig> {
+  if (o.vkey === undefined) fail('BAD_FORMAT', '--log needs --vkey');
+  if (o.webhook !== undefined && o.webhookSecretFile === undefined) fail('BAD_FORMAT', '--webhook needs --webhook-secret-file (the HMAC key; never on the command line)');
+  const suspendUrls = o.suspendUrl ?? [];
+  if (suspendUrls.length > 0 && (o.monitorName === undefined || o.monitorKeyFile === undefined)) fail('BAD_FORMAT', '--suspend-url needs --monitor-name and --monitor-key-file');
+  const witnesses = o.witness ?? [];
+  const raw = {
+    log: { url: o.log, vkey: o.vkey },
+    witnesses,
+    ...(o.quorum === undefined ? {} : { quorum: count(o.quorum, '--quorum', 0, witnesses.length) }),
+    store: o.db,
+    pollIntervalMs: count(o.intervalMs, '--interval-ms', 10, 3_600_000),
+    listen: { host: o.serveHost, port: o.serve === undefined ? 0 : count(o.serve, '--serve', 0, 65535) },
+    ...(o.webhook === undefined ? {} : { webhook: { url: o.webhook, secretFile: o.webhookSecretFile } }),
+    ...(suspendUrls.length === 0 ? {} : { suspension: { gatekeepers: suspendUrls, name: o.monitorName, keyFile: o.monitorKeyFile } }),
+    policy: o.config === undefined ? {} : parseJsonText(await readText(o.config, 'the monitor config'), 'monitor config'),
+  };
+  return parseWith(MonitorServiceConfig, raw, 'monitor flags');
 }
 
 export function registerMonitorCommands(program: Command): void {
-  program
+  // `monitor init` has options of the same names as `monitor`: each command reads only the options
+  // given after its own name (commander needs this on every parent, the program too).
+  program.enablePositionalOptions();
+  const monitor = program
     .command('monitor')
     .description("Follow the audit log, verify every checkpoint and entry, and raise integrity and misuse alerts (JSON lines on stdout)")
-    .requiredOption('--log <url>', "base URL of the log's tlog-tiles read API")
-    .requiredOption('--vkey <vkey>', "the log's verifier key; its name is the origin")
-    .option('--witness <vkey...>', 'cosignature verifier keys of the witnesses in the trust policy')
-    .option('--quorum <k>', 'cosignatures each checkpoint needs (default: all witnesses)')
-    .option('--db <path>', "the monitor's SQLite state", '.keyhole/monitor.sqlite')
-    .option('--config <file>', 'rule thresholds, campaigns and vendors (JSON; docs/MONITOR.md)')
-    .option('--webhook <url>', 'also POST each alert here, HMAC-signed')
-    .option('--webhook-secret-file <file>', 'file holding the webhook HMAC secret (at least 16 bytes)')
-    .option('--suspend-url <url...>', "gatekeeper base URL(s) to suspend through, for rules set to suspend")
-    .option('--monitor-name <id>', 'the name the lab registered this monitor\'s key under at the gatekeeper')
-    .option('--monitor-key-file <file>', "file holding this monitor's 32-byte Ed25519 seed as hex")
-    .option('--interval-ms <ms>', 'how often to poll the checkpoint', '500')
-    .option('--serve <port>', 'serve the audit page on this port')
-    .option('--serve-host <host>', 'listen address of the audit page', '127.0.0.1')
+    .enablePositionalOptions()
+    .option('--config <file>', 'the config file (from `keyhole monitor init`); with --log, the rule thresholds instead (JSON; docs/MONITOR.md)')
+    .option('--set <key=value>', 'override a config key (repeatable)', collect)
+    .option('--log <url>', "without a config file: base URL of the log's tlog-tiles read API")
+    .option('--vkey <vkey>', "with --log: the log's verifier key; its name is the origin")
+    .option('--witness <vkey...>', 'with --log: cosignature verifier keys of the witnesses in the trust policy')
+    .option('--quorum <k>', 'with --log: cosignatures each checkpoint needs (default: all witnesses)')
+    .option('--db <path>', "with --log: the monitor's SQLite state", '.keyhole/monitor.sqlite')
+    .option('--webhook <url>', 'with --log: also POST each alert here, HMAC-signed')
+    .option('--webhook-secret-file <file>', 'with --log: file holding the webhook HMAC secret (at least 16 bytes)')
+    .option('--suspend-url <url...>', "with --log: gatekeeper base URL(s) to suspend through, for rules set to suspend")
+    .option('--monitor-name <id>', "with --log: the name the lab registered this monitor's key under at the gatekeeper")
+    .option('--monitor-key-file <file>', "with --log: file holding this monitor's 32-byte Ed25519 seed as hex")
+    .option('--interval-ms <ms>', 'with --log: how often to poll the checkpoint', '500')
+    .option('--serve <port>', 'with --log: serve the audit page, /healthz, /readyz and /metrics on this port')
+    .option('--serve-host <host>', 'with --log: listen address of the audit page', '127.0.0.1')
     .action(async (o: MonitorFlags) => {
-      const witnesses = o.witness ?? [];
-      const quorum = o.quorum === undefined ? witnesses.length : count(o.quorum, '--quorum', 0, witnesses.length);
-      const policy = await checkpointPolicy(p, o.vkey, witnesses, quorum);
-      const config = parseMonitorConfig(o.config === undefined ? {} : parseJsonText(await readText(o.config, 'the monitor config'), 'monitor config'));
-      let suspender;
-      if (o.suspendUrl !== undefined && o.suspendUrl.length > 0) {
-        if (o.monitorName === undefined || o.monitorKeyFile === undefined) fail('BAD_FORMAT', '--suspend-url needs --monitor-name and --monitor-key-file');
-        const signer = await p.ed25519FromSeed(fromHex(await readText(o.monitorKeyFile, 'the monitor key'), 'monitor key seed'));
-        suspender = suspendEverywhere(o.suspendUrl.map((gatekeeper) => new SuspensionClient({ p, gatekeeper, monitor: o.monitorName!, signer, policy })));
+      const log = jsonLog('monitor');
+      let running;
+      if (o.log !== undefined) running = await startMonitorService({ config: await configFromFlags({ ...o, log: o.log }), baseDir: process.cwd(), log, serve: o.serve !== undefined });
+      else {
+        const { config, baseDir } = loadConfig('monitor', MonitorServiceConfig, o.config ?? 'monitor.yaml', o.set ?? []);
+        running = await startMonitorService({ config, baseDir, log });
       }
-      const store = new MonitorStore(o.db);
-      const monitor = Monitor.open({
-        p,
-        reader: new BoundedHttpReader(o.log),
-        policy,
-        config,
-        store,
-        sinks: await sinksFor(o),
-        ...(suspender ? { suspender } : {}),
-        onError: (m) => console.error(m),
+      if (running.url !== undefined) process.stderr.write(`${JSON.stringify({ monitor: running.url, origin: running.origin })}\n`);
+      onStopSignal(async () => {
+        log.info('stopping: finishing raised alerts');
+        await running.close();
       });
-      monitor.start(count(o.intervalMs, '--interval-ms', 10, 3_600_000));
-      console.error(`monitor: following ${policy.origin} at ${o.log} (quorum ${quorum} of ${witnesses.length} witnesses), verified size ${monitor.verifiedSize}`);
-      let server: ReturnType<typeof serve> | undefined;
-      if (o.serve !== undefined) {
-        const vendorBudgets = config.rules['exposure-budget']?.vendorBudgets;
-        const budgets = vendorBudgets !== null && typeof vendorBudgets === 'object' ? (vendorBudgets as Record<string, number>) : {};
-        const app = auditApp({ p, monitor, budgets });
-        server = serve({ fetch: app.fetch, hostname: o.serveHost, port: count(o.serve, '--serve', 0, 65535) }, (info) => console.error(`monitor: audit page on http://${o.serveHost}:${info.port}/`));
-      }
-      const stop = (): void => {
-        server?.close();
-        void monitor.stop().then(() => {
-          store.close();
-          process.exit(0);
-        });
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    });
+
+  monitor
+    .command('init')
+    .description("Set up a monitor: a commented config and the monitor's suspension key (0600, never overwritten); prints the public key for the lab's `keyhole monitor-key`")
+    .requiredOption('--log <url>', "base URL of the log's tlog-tiles read API (the gatekeeper's /log/)")
+    .requiredOption('--vkey <vkey>', "the log's verifier key (`keyhole gatekeeper init` prints it)")
+    .option('--name <id>', 'the name the lab registers this monitor under', 'monitor')
+    .option('--config <file>', 'the config file to write', 'monitor.yaml')
+    .action(async (o: { log: string; vkey: string; name: string; config: string }) => {
+      const file = resolve(o.config);
+      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, starterMonitorConfig(o.log, o.vkey, o.name), { flag: 'wx', mode: 0o600 });
+      const { baseDir } = loadConfig('monitor', MonitorServiceConfig, file);
+      const keyFile = join(baseDir, 'monitor.key');
+      if (!(await exists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
+      const signer = await p.ed25519FromSeed(fromHex(await readText(keyFile, 'the monitor key'), 'monitor key seed'));
+      const publicKey = toBase64Url(signer.publicKey);
+      console.log(`monitor set up in ${baseDir}:\n  config      ${file}\n  key         ${keyFile}\n  public key  ${publicKey}\nthe lab authorizes it with \`keyhole monitor-key ${o.name} --public-key ${publicKey}\`; then uncomment suspension: in the config, and \`keyhole monitor --config ${o.config}\``);
     });
 }
