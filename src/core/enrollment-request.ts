@@ -14,14 +14,15 @@ import { canonicalJsonBytes } from './canonical-json.js';
 import { deviceId, type DevicePublicKeys } from './device.js';
 import { fail } from './errors.js';
 import type { Ed25519Signer, Primitives } from './primitives.js';
-import { VersionOne, base64UrlBytes, parseWith } from './schema.js';
+import { Identifier, VersionOne, base64UrlBytes, parseWith } from './schema.js';
 import { signFor, verifyFor } from './signing.js';
 
 /** An invitation code is 32 random bytes, base64url: 43 characters. */
 export const INVITATION_CODE_BYTES = 32;
 export const InvitationCode = base64UrlBytes(INVITATION_CODE_BYTES);
 
-export const EnrollmentBody = z.object({ v: VersionOne, invitation: base64UrlBytes(32), signing: base64UrlBytes(32), kex: base64UrlBytes(32) }).strict();
+/** `annotator` is who the holder signed in as at the hub: an invitation issued to someone else is refused unused. */
+export const EnrollmentBody = z.object({ v: VersionOne, invitation: base64UrlBytes(32), annotator: Identifier, signing: base64UrlBytes(32), kex: base64UrlBytes(32) }).strict();
 export type EnrollmentBody = z.infer<typeof EnrollmentBody>;
 
 export const EnrollmentRequest = z.object({ body: EnrollmentBody, code: InvitationCode, sig: base64UrlBytes(64) }).strict();
@@ -32,13 +33,14 @@ export async function invitationHash(p: Primitives, code: string): Promise<Uint8
   return p.sha256(fromBase64Url(parseWith(InvitationCode, code, 'invitation code'), 'invitation code'));
 }
 
-export async function signEnrollmentRequest(p: Primitives, signer: Ed25519Signer, kex: Uint8Array, code: string): Promise<EnrollmentRequest> {
-  const body: EnrollmentBody = { v: 1, invitation: toBase64Url(await invitationHash(p, code)), signing: toBase64Url(signer.publicKey), kex: toBase64Url(kex) };
+export async function signEnrollmentRequest(p: Primitives, signer: Ed25519Signer, kex: Uint8Array, code: string, annotator: string): Promise<EnrollmentRequest> {
+  const body: EnrollmentBody = { v: 1, invitation: toBase64Url(await invitationHash(p, code)), annotator, signing: toBase64Url(signer.publicKey), kex: toBase64Url(kex) };
   return { body, code, sig: toBase64Url(await signFor(signer, 'enrollment', canonicalJsonBytes(body))) };
 }
 
 export interface VerifiedEnrollment {
   readonly invitation: Uint8Array;
+  readonly annotator: string;
   readonly keys: DevicePublicKeys;
   readonly device: string;
 }
@@ -53,5 +55,5 @@ export async function verifyEnrollmentRequest(p: Primitives, input: unknown): Pr
   if (toBase64Url(invitation) !== r.body.invitation) fail('MISMATCH', 'enrollment request: body.invitation is not the hash of the code sent with it');
   const keys = { signing: fromBase64Url(r.body.signing), kex: fromBase64Url(r.body.kex) };
   await verifyFor(p, keys.signing, 'enrollment', canonicalJsonBytes(r.body), fromBase64Url(r.sig), 'enrollment request');
-  return { invitation, keys, device: await deviceId(p, keys) };
+  return { invitation, annotator: r.body.annotator, keys, device: await deviceId(p, keys) };
 }

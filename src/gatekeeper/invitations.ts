@@ -113,6 +113,7 @@ export async function redeemInvitation(ctx: GatekeeperContext, request: unknown)
   if (inv.revoked_at !== null) fail('DENIED', 'this invitation was revoked by the lab; ask the lab for a new one');
   if (inv.redeemed_at !== null) fail('CONFLICT', 'this invitation was already used; each works once, so ask the lab for a new one');
   if (Number(inv.expires_at) <= now) fail('EXPIRED', 'this invitation has expired; ask the lab for a new one');
+  if (inv.annotator !== v.annotator) fail('MISMATCH', `this invitation is for another person than ${v.annotator}; sign in as the person the lab invited, or ask the lab`);
   if (!(await onRoster(ctx, inv.vendor, inv.annotator))) fail('DENIED', "the person this invitation was issued to is no longer on the lab's roster");
 
   // Records the device as pending (or finds it, refusing one already bound to someone else).

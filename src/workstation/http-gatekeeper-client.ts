@@ -11,6 +11,7 @@ import type { Assignment } from '../core/assignment.js';
 import { fromBase64Url } from '../core/bytes.js';
 import type { CampaignManifest } from '../core/campaign-manifest.js';
 import { cosignatureVerifier } from '../core/cosignature.js';
+import { signEnrollmentRequest } from '../core/enrollment-request.js';
 import { KeyholeError } from '../core/errors.js';
 import type { SealedLabel } from '../core/label.js';
 import { ed25519NoteVerifier } from '../core/note.js';
@@ -24,6 +25,9 @@ import type { GatekeeperClient } from './gatekeeper-client.js';
 import { ReleaseDenied, openReleaseResponse } from './release-client.js';
 
 const LabKey = z.object({ lab: z.string(), signingKey: z.string() }).strict();
+const Enrolled = z.object({ device: z.string(), vendor: z.string(), annotator: z.string(), logIndex: z.number().int(), hub: z.object({ told: z.boolean(), problem: z.string().optional() }).strict() }).strict();
+export type Enrolled = z.infer<typeof Enrolled>;
+const Refusal = z.object({ error: z.object({ code: z.string(), reason: z.string() }) });
 
 /** What a logged denial means to the annotator (reason codes: docs/GATEKEEPER.md). */
 function denialKind(code: string): FailureKind {
@@ -108,6 +112,21 @@ export class HttpGatekeeperClient implements GatekeeperClient {
       }
       throw err;
     }
+  }
+
+  /**
+   * Redeems the lab's invitation for this device (SPEC §2.3): the device signs the code's hash and its
+   * keys, and the gatekeeper binds it to the person the lab invited and approves it.
+   */
+  async enroll(code: string, device: DeviceKeys, annotator: string): Promise<Enrolled> {
+    const { status, json } = await this.call('POST', '/v1/enroll', await signEnrollmentRequest(this.p, device.signer, device.keys.kex, code, annotator));
+    if (status === 200) {
+      const ok = Enrolled.safeParse(json);
+      if (!ok.success || ok.data.device !== device.id) throw new WorkstationError('refused', 'The gatekeeper answered the enrollment for another device; stopping.');
+      return ok.data;
+    }
+    const refusal = Refusal.safeParse(json);
+    throw new WorkstationError('refused', `The lab did not accept the invitation: ${refusal.success ? refusal.data.error.reason : `HTTP ${status}`}`);
   }
 
   async recordSubmission(label: SealedLabel): Promise<void> {

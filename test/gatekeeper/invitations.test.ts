@@ -35,7 +35,7 @@ async function invite(h: Harness, annotator: string, expiresInSeconds?: number) 
   return issueInvitation(h.gk, HUB, { annotator, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) }, 'test-operator');
 }
 
-const enroll = async (h: Harness, d: Device, code: string) => h.post('v1/enroll', await signEnrollmentRequest(p, d.signer, d.keys.kex, code));
+const enroll = async (h: Harness, d: Device, code: string) => h.post('v1/enroll', await signEnrollmentRequest(p, d.signer, d.keys.kex, code, d.annotator));
 
 async function keysFor(h: Harness, d: Device, item = 0): Promise<string> {
   try {
@@ -53,6 +53,8 @@ eachBackend('an invitation approves the device that redeems it, once; a second r
   const inv = await invite(h, 'ann-a');
   const d = await freshDevice('ann-a');
   assert.equal(await keysFor(h, d), 'DEVICE_UNKNOWN', 'control: before redemption the device gets no key');
+  const someoneElse = await enroll(h, await freshDevice('ann-z'), inv.code);
+  assert.deepEqual([someoneElse.status, someoneElse.body.error.code], [422, 'MISMATCH'], 'signed in as another person: refused, and the invitation is not used up');
 
   const first = await enroll(h, d, inv.code);
   assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -103,7 +105,7 @@ eachBackend('a redemption signed by other keys than the device it names is refus
   const inv = await invite(h, 'ann-d');
   const named = await freshDevice('ann-d');
   const thief = await freshDevice('ann-d');
-  const body = { v: 1, invitation: toBase64Url(await invitationHash(p, inv.code)), signing: toBase64Url(named.keys.signing), kex: toBase64Url(named.keys.kex) };
+  const body = { v: 1, invitation: toBase64Url(await invitationHash(p, inv.code)), annotator: 'ann-d', signing: toBase64Url(named.keys.signing), kex: toBase64Url(named.keys.kex) };
   const forged = { body, code: inv.code, sig: toBase64Url(await signFor(thief.signer, 'enrollment', canonicalJsonBytes(body))) };
   const res = await h.post('v1/enroll', forged);
   assert.deepEqual([res.status, res.body.error.code], [401, 'BAD_SIGNATURE']);

@@ -9,13 +9,14 @@ import { webCryptoPrimitives } from '../../core/webcrypto-primitives.js';
 import { WorkstationConfig } from '../config.js';
 import { registration, type DeviceKeys } from '../device-keys.js';
 import { WorkstationError } from '../errors.js';
-import { HttpGatekeeperClient } from '../http-gatekeeper-client.js';
+import { HttpGatekeeperClient, type Enrolled } from '../http-gatekeeper-client.js';
 import { HttpHubClient, type Session } from '../hub-client.js';
 import { loadCampaigns, type Campaign, type Workbench } from '../task-loop.js';
 import { servedBundleHash } from './bundle-hash.js';
 import { loadOrCreateDevice } from './device-store.js';
 import { FailureCard, KeptText } from './failure-view.js';
 import { useFocusOnChange } from './focus.js';
+import { takeInvitation } from './invitation.js';
 import { loadProgress, storeProgress } from './progress-store.js';
 import { loadSession, storeSession } from './session-store.js';
 import { TaskScreen, type Progress } from './task-screen.js';
@@ -27,6 +28,7 @@ type Screen =
   | { kind: 'starting' }
   | { kind: 'broken'; message: string }
   | { kind: 'sign-in'; error?: WorkstationError; typed?: string; refused?: boolean }
+  | { kind: 'enrolled'; bench: Workbench; session: Session; enrolled: Enrolled }
   | { kind: 'campaigns'; bench: Workbench; session: Session; campaigns: Campaign[]; refused: string[] }
   | { kind: 'work'; bench: Workbench; session: Session; campaign: Campaign }
   | { kind: 'stopped'; error: WorkstationError; typed?: string };
@@ -49,6 +51,8 @@ export function App() {
   const [config, setConfig] = useState<WorkstationConfig>();
   const [bundle, setBundle] = useState<string>();
   const [screen, setScreen] = useState<Screen>({ kind: 'starting' });
+  // The lab's invitation from the link, if any: redeemed once this browser's device is registered.
+  const [invite, setInvite] = useState<string | undefined>(takeInvitation);
   // This tab's submitted and skipped items, per campaign (lab/campaign): shown on the list and in the task.
   const [progress, setProgress] = useState<Record<string, Progress>>(loadProgress);
   useEffect(() => storeProgress(progress), [progress]);
@@ -69,6 +73,11 @@ export function App() {
   async function enter(cfg: WorkstationConfig, session: Session): Promise<void> {
     try {
       const bench = await startBench(cfg, session);
+      if (invite !== undefined) {
+        setInvite(undefined);
+        const enrolled = await new HttpGatekeeperClient(cfg.gatekeeper, webCryptoPrimitives, nowSeconds).enroll(invite, bench.device, session.annotator);
+        return setScreen({ kind: 'enrolled', bench, session, enrolled });
+      }
       const { campaigns, refused } = await loadCampaigns(bench);
       setScreen({ kind: 'campaigns', bench, session, campaigns, refused });
     } catch (err) {
@@ -141,7 +150,7 @@ export function App() {
           </span>
         )}
         <span class="topbar-spacer" />
-        {(screen.kind === 'campaigns' || screen.kind === 'work') && (
+        {(screen.kind === 'campaigns' || screen.kind === 'work' || screen.kind === 'enrolled') && (
           <span class="topbar-who" title={`device ${screen.bench.device.id}`}>
             {screen.session.annotator} · device <code>{screen.bench.device.id.slice(0, 8)}</code>
           </span>
@@ -163,7 +172,8 @@ export function App() {
             <p>{screen.message}</p>
           </section>
         )}
-        {screen.kind === 'sign-in' && <SignIn error={screen.error} refused={screen.refused === true} typed={screen.typed} onSubmit={signIn} />}
+        {screen.kind === 'sign-in' && <SignIn error={screen.error} refused={screen.refused === true} typed={screen.typed} invited={invite !== undefined} onSubmit={signIn} />}
+        {screen.kind === 'enrolled' && <EnrolledCard enrolled={screen.enrolled} device={screen.bench.device} onContinue={() => void enter(config!, screen.session)} />}
         {screen.kind === 'stopped' && (
           <FailureCard error={screen.error} level={1}>
             <KeptText typed={screen.typed} />
@@ -187,7 +197,7 @@ export function App() {
   );
 }
 
-function SignIn({ error, refused, typed, onSubmit }: { error: WorkstationError | undefined; refused: boolean; typed: string | undefined; onSubmit: (u: string, p: string) => Promise<void> }) {
+function SignIn({ error, refused, typed, invited, onSubmit }: { error: WorkstationError | undefined; refused: boolean; typed: string | undefined; invited: boolean; onSubmit: (u: string, p: string) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -195,6 +205,11 @@ function SignIn({ error, refused, typed, onSubmit }: { error: WorkstationError |
     <section class="card narrow">
       <h1>Sign in</h1>
       <p class="lede">Items open here one at a time, only after the lab's key release is on its public log.</p>
+      {invited && (
+        <p class="invited" data-invited>
+          You have an enrollment invitation from the lab. Sign in, and this browser's device key is enrolled for you.
+        </p>
+      )}
       {error && refused && <FailureCard error={new WorkstationError(error.kind, 'Check both and try again; capital letters count.')} title="Wrong username or password" />}
       {error && !refused && (
         <FailureCard error={error}>
@@ -281,6 +296,28 @@ function CampaignList({ campaigns, refused, bundle, device, progress, onChoose }
           </ul>
         </details>
       )}
+    </section>
+  );
+}
+
+/** After an invitation was redeemed: who the lab bound this device to, and where that is recorded. */
+function EnrolledCard({ enrolled, device, onContinue }: { enrolled: Enrolled; device: DeviceKeys; onContinue: () => void }) {
+  const heading = useFocusOnChange<HTMLHeadingElement>(null);
+  return (
+    <section class="card narrow" data-enrolled>
+      <h1 tabIndex={-1} ref={heading}>
+        Device enrolled
+      </h1>
+      <p class="lede">
+        The lab's invitation bound this browser's device key to <strong>{enrolled.annotator}</strong> at {enrolled.vendor} and approved it. The approval is entry {enrolled.logIndex} of the lab's public log.
+      </p>
+      <p>
+        Device key <code class="device-id">{device.id}</code>
+      </p>
+      {!enrolled.hub.told && <p class="campaign-warning">The vendor's hub has not taken the approval yet ({enrolled.hub.problem}). If no item opens, tell the lab.</p>}
+      <button type="button" class="primary" onClick={onContinue}>
+        Continue to campaigns
+      </button>
     </section>
   );
 }

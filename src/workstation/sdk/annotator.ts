@@ -27,6 +27,8 @@ export interface SignInOptions {
   primitives?: Primitives;
   /** Reuse a device (keys made earlier); otherwise a new one is made and registered. */
   device?: DeviceKeys;
+  /** The lab's enrollment invitation code: once the device is registered at the hub, it is redeemed at the gatekeeper (SPEC §2.3). */
+  invitation?: string;
   now?: () => number;
 }
 
@@ -54,11 +56,13 @@ export class SdkAnnotator {
     const p = o.primitives ?? webCryptoPrimitives;
     const now = o.now ?? (() => Math.floor(Date.now() / 1000));
     const hub = new HttpHubClient(o.hub);
-    await hub.login(o.username, o.password);
+    const session = await hub.login(o.username, o.password);
     const device = o.device ?? (await newDevice(p));
     const registered = await hub.registerDevice(registration(device));
     if (registered !== device.id) throw new WorkstationError('refused', 'the hub registered the device under another id');
-    return new SdkAnnotator({ p, hub, gatekeeper: new HttpGatekeeperClient(o.gatekeeper, p, now), device, now });
+    const gatekeeper = new HttpGatekeeperClient(o.gatekeeper, p, now);
+    if (o.invitation !== undefined) await gatekeeper.enroll(o.invitation, device, session.annotator);
+    return new SdkAnnotator({ p, hub, gatekeeper, device, now });
   }
 
   get device(): DeviceKeys {

@@ -1,0 +1,16 @@
+/**
+ * The lab's enrollment invitation arrives as a link to the workstation with
+ * the code in the URL fragment (`#invite=CODE`, docs/OPERATIONS.md §Choosing
+ * how devices are approved). A browser never sends the fragment to any
+ * server, so neither the gatekeeper's access logs nor the vendor see it. The
+ * app takes it once, at start-up, and removes it from the address bar and the
+ * tab's history entry so it is not left for the next person at the desk; it is
+ * kept in memory only until redeemed.
+ */
+const INVITE = /^#invite=([A-Za-z0-9_-]{43})$/;
+
+export function takeInvitation(): string | undefined {
+  const match = INVITE.exec(location.hash);
+  if (location.hash.startsWith('#invite=')) history.replaceState(history.state, '', location.pathname + location.search);
+  return match?.[1];
+}
