@@ -203,7 +203,7 @@ test('a running `keyhole hub serve` loads no gatekeeper, lab, minimize or keysto
         await res.arrayBuffer();
       },
     );
-    assert.ok(loaded.includes('src/hub/hub-server.ts') && loaded.includes('src/cli/hub-commands.ts'), `the recorder saw the hub's own modules: ${loaded.join(', ')}`);
+    assert.ok(loaded.includes('src/hub/http-app.ts') && loaded.includes('src/cli/services/hub-service.ts') && loaded.includes('src/cli/hub-commands.ts'), `the recorder saw the hub's own modules: ${loaded.join(', ')}`);
     assert.deepEqual(loaded.filter(isForbidden), []);
 
     // Control: the same recorder, on the lab's command, does see key code.
