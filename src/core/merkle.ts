@@ -148,6 +148,14 @@ export function consistencyProofRanges(oldSize: number, newSize: number): LeafRa
 /** Where proof generation reads the hash of the perfect subtree at (level, index): leaves index*2^level .. (index+1)*2^level - 1. */
 export interface NodeSource {
   node(level: number, index: number): Promise<Hash>;
+  /**
+   * Optional fast path: MTH(D[start:end]) for a range as in `rangeHash` when
+   * the source already holds it in memory, else undefined. A cached proof
+   * then costs lookups, not a promise per hash.
+   */
+  cached?(range: LeafRange): Hash | undefined;
+  /** Optional: keeps a computed range that is not a stored perfect subtree (the right edge, shared by every proof for one tree size). */
+  remember?(range: LeafRange, hash: Hash): void;
 }
 
 /** MTH(D[start:end]) from perfect subtrees; `start` must be aligned as in the ranges above. */
@@ -157,20 +165,30 @@ export async function rangeHash(p: Primitives, source: NodeSource, range: LeafRa
   const level = bitLength(n) - 1;
   if (2 ** level === n && range.start % n === 0) return source.node(level, range.start / n);
   const k = splitPoint(n);
-  const left = await rangeHash(p, source, { start: range.start, end: range.start + k });
-  const right = await rangeHash(p, source, { start: range.start + k, end: range.end });
-  return nodeHash(p, left, right);
+  const left = await proofHash(p, source, { start: range.start, end: range.start + k });
+  const right = await proofHash(p, source, { start: range.start + k, end: range.end });
+  const hash = await nodeHash(p, left, right);
+  source.remember?.(range, hash);
+  return hash;
+}
+
+/** The range's hash from the source's memory when it has it, else computed. */
+function proofHash(p: Primitives, source: NodeSource, range: LeafRange): Hash | Promise<Hash> {
+  return source.cached?.(range) ?? rangeHash(p, source, range);
 }
 
 export async function inclusionProof(p: Primitives, source: NodeSource, index: number, size: number): Promise<Hash[]> {
   const out: Hash[] = [];
-  for (const r of inclusionProofRanges(index, size)) out.push(await rangeHash(p, source, r));
+  for (const r of inclusionProofRanges(index, size)) {
+    const hash = proofHash(p, source, r);
+    out.push(hash instanceof Uint8Array ? hash : await hash);
+  }
   return out;
 }
 
 export async function consistencyProof(p: Primitives, source: NodeSource, oldSize: number, newSize: number): Promise<Hash[]> {
   const out: Hash[] = [];
-  for (const r of consistencyProofRanges(oldSize, newSize)) out.push(await rangeHash(p, source, r));
+  for (const r of consistencyProofRanges(oldSize, newSize)) out.push(await proofHash(p, source, r));
   return out;
 }
 
