@@ -18,11 +18,14 @@ const DATE = new RegExp(
 // English plus the common European labels ("geboren", "né le", "fecha de nacimiento", "data di nascita").
 const CONTEXT = /(?:\bborn\b|\bbirth|\bdob\b|d\.o\.b|\bb\.|birthday|\bage\b|\bnée?\b|geboren|geburtsdatum|naissance|nacimiento|nacid[oa]|nascita|födelse|syntymä)[^.\n]{0,40}$/;
 
+const CONTEXT_ANYWHERE = /\bborn\b|birth|\bdob\b|d\.o\.b|\bb\.|\bage\b|\bnée?\b|geboren|geburtsdatum|naissance|nacimiento|nacid[oa]|nascita|födelse|syntymä/i;
+
 export const dateOfBirthDetector: Detector = {
   id: 'date_of_birth',
   entity: 'date_of_birth',
   find(text) {
-    if (!/\d\d/.test(text)) return [];
+    // A birth word somewhere in the text before the date scan (most texts with digits have none).
+    if (!/\d\d/.test(text) || !CONTEXT_ANYWHERE.test(text)) return [];
     return regexFindings(
       text,
       DATE,

@@ -265,7 +265,8 @@ const REQUEST_AFTER_ADDRESS = /^,[ \t]+(?:can|could|would|will|please|do|did|are
 
 function vocative(text: string, words: readonly Word[]): boolean {
   const w = words[0]!;
-  if (words.length !== 1 || /ly$/.test(w.lower) || COMMON_WORDS.has(w.lower) || DISCOURSE_WORDS.has(w.lower) || !REQUEST_AFTER_ADDRESS.test(text.slice(w.end, w.end + 12))) return false;
+  // A comma right after the word first: most runs are not followed by one.
+  if (text.charCodeAt(w.end) !== 44 || words.length !== 1 || /ly$/.test(w.lower) || COMMON_WORDS.has(w.lower) || DISCOURSE_WORDS.has(w.lower) || !REQUEST_AFTER_ADDRESS.test(text.slice(w.end, w.end + 12))) return false;
   return /^[ \t>"“*-]*$/.test(text.slice(text.lastIndexOf('\n', w.start - 1) + 1, w.start));
 }
 
