@@ -27,7 +27,7 @@ import { DEFAULT_LOGIN_LIMITS, LoginGuard } from './login-guard.js';
 import { openApiDocument } from './openapi.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import { BodyBudget, declaredLength, readBoundedBody } from './request-body.js';
-import { BinaryBody, type Auth, type CallerFor, type Method, type RouteSpec } from './route-spec.js';
+import { BinaryBody, StreamedBody, type Auth, type CallerFor, type Method, type RouteSpec } from './route-spec.js';
 
 export interface HubHttpOptions {
   /** The workstation's origin (scheme://host[:port]); no CORS at all when absent. */
@@ -146,10 +146,11 @@ export function createHubApp(ctx: HubContext, options: HubHttpOptions = {}): Hon
         const raw = parseJsonBody(bytes);
         if (spec.body === undefined && raw !== undefined) refuse('BAD_REQUEST', `${spec.method} ${spec.path} takes no request body`);
         const body = spec.body === undefined ? undefined : parseWith(spec.body, raw, 'request body');
-        const result = await spec.handle({ params: params as Record<string, string>, query: query as Record<string, string>, body, caller });
+        const result = await spec.handle({ params: params as Record<string, string>, query: query as Record<string, string>, body, caller, headers: c.req.raw.headers });
         if (result instanceof BinaryBody) {
           return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
         }
+        if (result instanceof StreamedBody) return new Response(result.body, { status: result.status, headers: result.headers });
         return c.json(result as object, spec.status ?? 200);
       } finally {
         release();

@@ -15,8 +15,9 @@ import { DeviceDecision, DeviceRegistration, DeviceState, LabDeviceView, decideD
 import type { HubContext } from './hub-context.js';
 import { MissingQuery, UploadBatch, UploadOutcome, missingItems, readLabSection, uploadItems } from './item-upload.js';
 import type { LoginGuard } from './login-guard.js';
-import { LeaseRequest, SkipRequest, fetchLeasedItem, renewLease, requestLease, revokeOpenLeases, skipLease } from './lease-queue.js';
+import { LeaseRequest, SkipRequest, leasedItemBlob, renewLease, requestLease, revokeOpenLeases, skipLease } from './lease-queue.js';
 import { RosterDecision, RosterState, setRosterState } from './roster.js';
+import { blobResponse } from './blob-response.js';
 import { BinaryBody, route, type RouteSpec } from './route-spec.js';
 import { SubmissionPage, SubmissionQuery, SubmissionReceipt, pullSubmissions, submitLabel } from './submissions.js';
 import { CampaignWorkflow, campaignsForAnnotator, putCampaign } from './tenancy.js';
@@ -140,12 +141,14 @@ export function hubRoutes(ctx: HubContext, services: RouteServices): RouteSpec[]
     route({
       method: 'GET',
       path: '/v1/labs/:lab/campaigns/:campaign/leases/:lease/item',
-      summary: 'The sealed item of an open lease of the caller (ciphertext; its key comes from the gatekeeper).',
+      summary:
+        'The sealed item of an open lease of the caller (ciphertext; its key comes from the gatekeeper), streamed. ETag is the item digest: If-None-Match gives 304; one Range: bytes= range gives 206.',
       auth: 'session',
       params: leaseParams,
       maxBody: 0,
       response: 'binary',
-      handle: async ({ caller, params }) => new BinaryBody(await fetchLeasedItem(ctx, caller.annotator, params.lab!, params.campaign!, params.lease!)),
+      handle: async ({ caller, params, headers }) =>
+        blobResponse(ctx.blobs, await leasedItemBlob(ctx, caller.annotator, params.lab!, params.campaign!, params.lease!), headers, `the sealed item of lease ${params.lease!}`),
     }),
     route({
       method: 'POST',

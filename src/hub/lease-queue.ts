@@ -39,6 +39,7 @@ import { toBase64Url } from '../core/bytes.js';
 import { Sha256Hex, parseWith } from '../core/schema.js';
 import type { HubTables, ItemStatus, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
+import type { ServedBlob } from './blob-response.js';
 import { approvedDevice } from './devices.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
@@ -364,23 +365,26 @@ export async function skipLease(ctx: HubContext, annotator: Annotator, lab: stri
   return { lease: leaseId, state: 'skipped' };
 }
 
-/** The sealed item of an open lease: only its holder may fetch it, and only while the lease runs. */
-export async function fetchLeasedItem(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<Uint8Array> {
+/**
+ * The sealed item of an open lease: only its holder may fetch it, only while
+ * the lease runs and the lab still approves the device (one query for lease,
+ * item and device decision).
+ */
+export async function leasedItemBlob(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<ServedBlob> {
   await requireActiveOnRoster(ctx, lab, annotator.id);
   const row = await ctx.store.db
     .selectFrom('leases')
     .innerJoin('items', (j) => j.onRef('items.lab', '=', 'leases.lab').onRef('items.campaign', '=', 'leases.campaign').onRef('items.item', '=', 'leases.item'))
+    .leftJoin('device_decisions', (j) => j.onRef('device_decisions.lab', '=', 'leases.lab').onRef('device_decisions.device', '=', 'leases.device'))
     .selectAll('leases')
-    .select('items.blob_key')
+    .select(['items.blob_key', 'items.size', 'device_decisions.state as device_state'])
     .where('leases.id', '=', leaseId)
     .where('leases.lab', '=', lab)
     .where('leases.campaign', '=', campaign)
     .executeTakeFirst();
   const held = ownOpenLease(row, annotator.id, leaseId, ctx.clock());
-  await requireApprovedForLab(ctx.store.db, lab, held.device);
-  const bytes = await ctx.blobs.get(held.blob_key);
-  if (bytes === undefined) refuse('INTERNAL', `the sealed item of lease ${leaseId} is missing from the blob store`);
-  return bytes;
+  if (held.device_state !== 'approved') refuse('FORBIDDEN', `device ${held.device} is no longer approved by lab ${lab}`);
+  return { key: held.blob_key, size: held.size, digest: held.digest };
 }
 
 /**

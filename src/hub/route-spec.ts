@@ -33,11 +33,22 @@ export interface HandlerInput<A extends Auth> {
   query: Record<string, string>;
   body: unknown;
   caller: CallerFor<A>;
+  /** The request's headers, for the few routes that answer conditionally (If-None-Match, Range). */
+  headers: Headers;
 }
 
 /** A binary response: sealed bytes, served as application/octet-stream. */
 export class BinaryBody {
   constructor(readonly bytes: Uint8Array) {}
+}
+
+/** A streamed binary response with its own status and headers: a whole blob, a byte range, or "not modified". */
+export class StreamedBody {
+  constructor(
+    readonly status: 200 | 206 | 304 | 416,
+    readonly headers: Record<string, string>,
+    readonly body: ReadableStream<Uint8Array> | null,
+  ) {}
 }
 
 export interface RouteSpec<A extends Auth = Auth> {

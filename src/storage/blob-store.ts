@@ -17,6 +17,18 @@ export interface BlobStore {
   put(key: string, data: Uint8Array): Promise<void>;
   /** The blob's bytes, or undefined when there is none. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The blob's bytes (or those of `range`) as a stream, or undefined when
+   * there is none: what the hub sends a client without holding a large item
+   * in memory. A range past the blob's end is cut at the end.
+   */
+  stream(key: string, range?: ByteRange): Promise<ReadableStream<Uint8Array> | undefined>;
+}
+
+/** Bytes `start` to `end` of a blob, both inclusive, as in an HTTP Range header (RFC 9110 §14.1.2). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** One key segment: the same alphabet as core's Identifier, so no "..", no leading dot, no slash. */

@@ -7,7 +7,8 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { checkBlobKey, type BlobStore } from './blob-store.js';
+import { Readable } from 'node:stream';
+import { checkBlobKey, type BlobStore, type ByteRange } from './blob-store.js';
 
 async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -62,6 +63,20 @@ export class FileBlobStore implements BlobStore {
       throw err;
     }
     await fsyncDirectory(directory);
+  }
+
+  async stream(key: string, range?: ByteRange): Promise<ReadableStream<Uint8Array> | undefined> {
+    // Opened before the stream is built, so a missing blob is an answer here rather than an error mid-response.
+    let handle;
+    try {
+      handle = await open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    // The stream closes the handle when it ends or the client goes away (autoClose).
+    const file = handle.createReadStream(range === undefined ? {} : { start: range.start, end: range.end });
+    return Readable.toWeb(file) as ReadableStream<Uint8Array>;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

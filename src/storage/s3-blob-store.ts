@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fail } from '../core/errors.js';
-import { checkBlobKey, type BlobStore } from './blob-store.js';
+import { checkBlobKey, type BlobStore, type ByteRange } from './blob-store.js';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -46,6 +46,19 @@ export class S3BlobStore implements BlobStore {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + checkBlobKey(key) }));
       if (out.Body === undefined) return new Uint8Array(0);
       return await out.Body.transformToByteArray();
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
+  async stream(key: string, range?: ByteRange): Promise<ReadableStream<Uint8Array> | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + checkBlobKey(key), ...(range === undefined ? {} : { Range: `bytes=${range.start}-${range.end}` }) }),
+      );
+      if (out.Body === undefined) return new Blob([]).stream();
+      return out.Body.transformToWebStream() as ReadableStream<Uint8Array>;
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
       throw err;

@@ -32,12 +32,25 @@ function contract(name: string, open: () => BlobStore | undefined) {
     assert.deepEqual(await store.get('k/one'), new Uint8Array(3).fill(2));
   });
 
+  test(`${name}: stream gives the whole blob or one byte range; a missing key is undefined`, async () => {
+    const store = open();
+    if (store === undefined) return;
+    const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251);
+    await store.put('s/blob', data);
+    const readAll = async (stream: ReadableStream<Uint8Array> | undefined) => new Uint8Array(await new Response(stream).arrayBuffer());
+    assert.deepEqual(await readAll(await store.stream('s/blob')), data);
+    assert.deepEqual(await readAll(await store.stream('s/blob', { start: 70_000, end: 70_009 })), data.slice(70_000, 70_010));
+    assert.deepEqual(await readAll(await store.stream('s/blob', { start: 99_990, end: 200_000 })), data.slice(99_990), 'a range past the end is cut at the end');
+    assert.equal(await store.stream('s/none'), undefined);
+  });
+
   test(`${name}: keys that could escape or alias are refused before any I/O`, async () => {
     const store = open();
     if (store === undefined) return;
     for (const key of badKeys) {
       await assert.rejects(store.put(key, new Uint8Array(1)), (e: unknown) => e instanceof KeyholeError && e.code === 'BAD_FORMAT', key);
       await assert.rejects(store.get(key), (e: unknown) => e instanceof KeyholeError && e.code === 'BAD_FORMAT', key);
+      await assert.rejects(store.stream(key), (e: unknown) => e instanceof KeyholeError && e.code === 'BAD_FORMAT', key);
     }
   });
 }

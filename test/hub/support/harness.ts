@@ -41,6 +41,7 @@ export interface Response {
   status: number;
   json: any;
   bytes: Uint8Array;
+  headers: Headers;
 }
 
 export class Harness {
@@ -105,7 +106,7 @@ export class Harness {
     const bytes = new Uint8Array(await res.arrayBuffer());
     let json: unknown;
     if ((res.headers.get('content-type') ?? '').includes('json')) json = JSON.parse(new TextDecoder().decode(bytes));
-    return { status: res.status, json, bytes };
+    return { status: res.status, json, bytes, headers: res.headers };
   }
 
   /** A request signed by `lab` (or by `signer` posing as `lab`). */
