@@ -116,7 +116,9 @@ export function loadConfig<S extends z.ZodType>(part: string, schema: S, file: s
     const issue = result.error.issues[0]!;
     const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
-    fail('BAD_FORMAT', `${file}:${lineOf(doc, lines, issue.path)}: ${key}: ${what}`);
+    // An unknown key is shown at its own line, not its parent's.
+    const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    fail('BAD_FORMAT', `${file}:${lineOf(doc, lines, at)}: ${key}: ${what}`);
   }
   return { config: result.data, baseDir: dirname(resolve(file)), file };
 }
