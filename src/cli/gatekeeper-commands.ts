@@ -7,6 +7,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { toBase64Url } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { putOperator } from '../gatekeeper/admin/operators.js';
 import { openGatekeeper } from '../gatekeeper/gatekeeper.js';
@@ -60,7 +61,7 @@ export function registerGatekeeperCommands(program: Command): void {
         await putOperator(gk, { id: o.operator, publicKey, role: 'admin' }, 'init');
         const labYaml = join(baseDir, 'lab.yaml');
         await writeFile(labYaml, `# The lab's tools (ingest, campaign, device, results, export, …) as operator ${o.operator}.\ngatekeeper: http://${config.admin.host}:${config.admin.port}/\nlab: ${config.lab}\noperator: ${o.operator}\noperatorKey: ${o.operator}.key\nstate: lab\n`, { flag: 'wx', mode: 0o600 });
-        console.log(`gatekeeper for ${config.lab} set up in ${baseDir}:\n  config      ${file}\n  log key     ${gk.logKey.verifierKey}\n  operator    ${o.operator} (admin), key ${keyFile}\n  lab config  ${labYaml}\nnext: add witnesses to the config (or noWitness: true), then \`keyhole gatekeeper serve --config ${o.config}\``);
+        console.log(`gatekeeper for ${config.lab} set up in ${baseDir}:\n  config      ${file}\n  log key     ${gk.logKey.verifierKey}\n  lab key     ${toBase64Url(gk.labSigner.publicKey)}   (for the vendor's \`keyhole hub lab-add\`)\n  operator    ${o.operator} (admin), key ${keyFile}\n  lab config  ${labYaml}\nnext: add witnesses to the config (or noWitness: true), then \`keyhole gatekeeper serve --config ${o.config}\``);
         await gk.close();
       } finally {
         await database.close();

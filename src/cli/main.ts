@@ -80,6 +80,11 @@ const COMMANDS: readonly TopLevelCommand[] = [
     load: async () => (await import('./demo-command.js')).registerExchangeCommands,
   },
   {
+    name: 'bots',
+    description: 'Simulated annotators working a campaign through the hub and the gatekeeper, as the browser app does; waits for the lab to approve their devices',
+    load: async () => (await import('./bots-command.js')).registerBotsCommand,
+  },
+  {
     name: 'drill',
     description: 'Replay the 2026 vendor breach on a throwaway instance and report what the attacker got and what keyhole noticed',
     load: async () => (await import('./drill-command.js')).registerDrillCommand,

@@ -19,7 +19,7 @@ import type { TaskView } from '../../workstation/item-content.js';
 import type { LabelPlaintext } from '../../core/label-plaintext.js';
 import { SdkAnnotator, type WorkResult } from '../../workstation/sdk/annotator.js';
 import { nodePrimitives } from '../../platform/node-primitives.js';
-import type { Exchange } from './exchange.js';
+import type { Login } from './exchange.js';
 
 export interface BotChoice {
   readonly item: string;
@@ -72,6 +72,8 @@ export interface BotOptions {
   readonly prefix?: string;
   /** Share of items a bot skips, 0..1 (default 0.15). */
   readonly skipRate?: number;
+  /** How long a bot waits for the lab to approve its device before it gives up (default 10 minutes). */
+  readonly approvalTimeoutMs?: number;
 }
 
 export interface BotSkip {
@@ -87,9 +89,24 @@ export function botSkips(item: string, index: number, count: number, overlap: nu
 }
 
 const QUEUE_POLL_MS = 100;
+const APPROVAL_POLL_MS = 500;
+
+/**
+ * Where bots work: the demo's exchange is one, and so is a deployment
+ * (`keyhole bots`: accounts the vendor made, devices the lab approves
+ * through its admin API while the bots wait).
+ */
+export interface BotEnvironment {
+  readonly urls: { readonly hub: string; readonly gatekeeper: string };
+  readonly campaign: string;
+  /** The bot's hub account (the vendor's operator makes it). */
+  addAnnotator(id: string): Promise<Login>;
+  /** Called once every bot has registered its device; resolves when the lab has decided (or at once, if the lab decides on its own time). */
+  approvePending(): Promise<unknown>;
+}
 
 /** Signs N bots in, waits for the lab to approve their devices, and works until the queue is empty. */
-export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
+export async function runBots(ex: BotEnvironment, o: BotOptions): Promise<BotRun> {
   const prefix = o.prefix ?? 'bot';
   const think = o.thinkMs ?? 0;
   const skipRate = o.skipRate ?? 0.15;
@@ -103,6 +120,7 @@ export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
     }),
   );
   await ex.approvePending();
+  const approvalDeadline = Date.now() + (o.approvalTimeoutMs ?? 600_000);
   const results = await Promise.all(
     bots.map(async ({ login, annotator }, index) => {
       const [campaign] = (await annotator.campaigns()).filter((c) => c.manifest.body.campaign === ex.campaign);
@@ -130,6 +148,11 @@ export async function runBots(ex: Exchange, o: BotOptions): Promise<BotRun> {
         total.submitted += result.submitted;
         total.skipped += result.skipped;
         total.stopped = result.stopped;
+        if (typeof result.stopped === 'object' && result.stopped.kind === 'device-pending' && Date.now() < approvalDeadline) {
+          await new Promise((r) => setTimeout(r, APPROVAL_POLL_MS));
+          working++;
+          continue;
+        }
         if (result.stopped !== 'queue-empty') break;
         // The queue looked empty: wait while others work, and look again if anything was put back since.
         while (working > 0 && skips.length === seenSkips) await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));

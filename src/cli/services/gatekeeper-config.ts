@@ -15,6 +15,8 @@ export const GatekeeperConfig = z
   .object({
     lab: Identifier,
     database: z.string().min(1).default('sqlite:gatekeeper.db'),
+    /** PostgreSQL only: keep the gatekeeper's tables in this schema (created when missing), e.g. beside a hub in one database. */
+    databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
     keystore: z
       .object({
         file: z.string().min(1).default('gatekeeper.keystore'),
@@ -52,6 +54,7 @@ export function starterGatekeeperConfig(lab: string, origin: string): string {
 lab: ${lab}
 # sqlite:PATH (embedded) or postgres://user@host/db (set it in $KEYHOLE_GATEKEEPER_DATABASE if it has a password)
 database: sqlite:gatekeeper.db
+# databaseSchema: keyhole_gatekeeper  # PostgreSQL only: the schema to keep the tables in
 keystore:
   file: gatekeeper.keystore          # the root key, sealed with a passphrase (scrypt)
   passphraseEnv: KEYHOLE_KEYSTORE_PASSPHRASE

@@ -68,7 +68,7 @@ export async function openRootKey(config: GatekeeperConfig, baseDir: string, env
 }
 
 export function openConfiguredDatabase(config: GatekeeperConfig, baseDir: string): Promise<GatekeeperDatabase> {
-  return openGatekeeperDatabase(sqliteAt(baseDir, config.database));
+  return openGatekeeperDatabase(sqliteAt(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
 }
 
 async function bundleHash(bundleDir: string): Promise<string> {
