@@ -140,7 +140,7 @@ export class Monitor {
   }
 
   private observed(index: number, entry: Uint8Array, record: AccessRecord): ObservedRecord {
-    const device = record.deviceKeyHash === undefined ? undefined : toHex(fromBase64Url(record.deviceKeyHash));
+    const device = record.deviceKeyHash === undefined ? undefined : deviceHex(record.deviceKeyHash);
     return { index, record, chainHash: leafChainHash(entry), vendor: this.evaluator.vendorOf(record), timeMs: Date.parse(record.time), ...(device !== undefined ? { device } : {}) };
   }
 
@@ -292,6 +292,25 @@ export class Monitor {
         }),
       );
   }
+}
+
+/**
+ * Device ids in hex, by their base64url spelling: a log names a few thousand
+ * devices over and over, and decoding each mention cost more than the rules
+ * that read it (docs/PERFORMANCE.md, monitor). The spelling was already
+ * checked canonical by decodeAccessRecord, so one spelling is one device.
+ */
+const deviceHexes = new Map<string, string>();
+const DEVICE_HEXES_KEPT = 65_536;
+
+function deviceHex(deviceKeyHash: string): string {
+  let hex = deviceHexes.get(deviceKeyHash);
+  if (hex === undefined) {
+    hex = toHex(fromBase64Url(deviceKeyHash));
+    if (deviceHexes.size >= DEVICE_HEXES_KEPT) deviceHexes.clear();
+    deviceHexes.set(deviceKeyHash, hex);
+  }
+  return hex;
 }
 
 /** SHA-256 of the entry bytes (SPEC §8.4 `prev`), not the RFC 6962 leaf hash; synchronous for the hot path. */

@@ -58,8 +58,12 @@ export class LogFollower {
     private readonly reader: ObjectReader,
     private readonly policy: CheckpointPolicy,
     private readonly store: MonitorStore,
-    /** Entries verified and handed on at a time; a multiple of the bundle width. */
-    private readonly chunkSize = 16 * TILE_WIDTH,
+    /**
+     * Entries verified and handed on at a time (one consistency proof, one
+     * store transaction each); a multiple of the bundle width. 16,384 entries
+     * are ~5 MB of records held at once.
+     */
+    private readonly chunkSize = 64 * TILE_WIDTH,
   ) {}
 
   /** Verifies a checkpoint note from any source and records it; findings for what is wrong with it. */
