@@ -49,6 +49,13 @@ async function drill(extra: readonly string[], env: NodeJS.ProcessEnv = process.
     assert.ok(r.stolenDevice.alerts.some((a) => a.suspended));
     assert.notEqual(r.stolenDevice.suspendedAfterMs, null);
 
+    // Issue 17: the vendor mints an annotator and devices; the lab approves only by its own invitations.
+    assert.equal(r.vendorMinted.manualApproval, false);
+    assert.equal(r.verdict.vendorMintedDeviceApproved, false, JSON.stringify(r.vendorMinted.devices));
+    assert.equal(r.verdict.vendorMintedKeysObtained, 0);
+    for (const d of r.vendorMinted.devices) assert.ok(d.approvedAtHub && d.labApproval === 'DENIED' && d.requests > 0, JSON.stringify(d));
+    assert.equal(r.vendorMinted.madeUpInvitation, 'NOT_FOUND');
+    assert.deepEqual(r.vendorMinted.control, { invitedDeviceApproved: true, keysObtained: 1, passed: true }, 'control: an invited person gets a key');
     assert.equal(r.tampering.length, 3);
     for (const t of r.tampering) assert.equal(t.detected, true, `${t.attack}: ${t.by}`);
     assert.equal(r.log.integrityAlerts, 0);

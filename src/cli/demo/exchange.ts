@@ -437,8 +437,9 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
 
     let approving: Promise<number> = Promise.resolve(0);
     const approvePending = (): Promise<number> => {
-      // One pass at a time: two overlapping passes would import the same device twice.
-      approving = approving.then(async () => {
+      // One pass at a time: two overlapping passes would import the same device twice. A failed pass
+      // (a refusal, e.g. a device the lab approves only by invitation) must not fail every later one.
+      approving = approving.catch(() => 0).then(async () => {
         let approved = 0;
         for (const d of await admin.devices(DEMO_VENDOR)) {
           if (d.state !== 'pending' || d.registered === null || !roster.has(d.annotator)) continue;

@@ -1,6 +1,7 @@
 /** The drill's report: the JSON every CI run checks, and the same as Markdown for a person. */
 import type { PlantedKeyControl, TrialResult } from './key-trial.js';
 import type { PlantedSearchControl, SearchResult } from './plaintext-search.js';
+import type { VendorMintedResult } from './vendor-minted.js';
 
 export interface TamperingCheck {
   readonly attack: string;
@@ -72,6 +73,8 @@ export interface DrillReport {
     readonly alertsAgainstNamed: number;
     readonly namedSuspended: boolean;
   };
+  /** An annotator and devices the vendor minted itself, against lab-bound enrollment (issue 17). */
+  readonly vendorMinted: VendorMintedResult;
   readonly tampering: readonly TamperingCheck[];
   readonly log: { readonly size: number; readonly verified: boolean; readonly integrityAlerts: number };
   readonly verdict: {
@@ -84,6 +87,9 @@ export interface DrillReport {
     readonly forgedRecordsNamingPeople: number;
     readonly forgedAlertsOrSuspensions: number;
     readonly controlsPassed: boolean;
+    /** Whether the lab approved any device the vendor minted (issue 17); must be false. */
+    readonly vendorMintedDeviceApproved: boolean;
+    readonly vendorMintedKeysObtained: number;
     pass: boolean;
   };
 }
@@ -111,6 +117,7 @@ export function drillMarkdown(r: DrillReport): string {
     `| records naming anyone after ${f.sent} forged requests naming an annotator | ${f.recordsNamingPeople} of ${f.recordsAdded} (alerts or suspensions against her: ${r.verdict.forgedAlertsOrSuspensions}) |`,
     `| monitor's first alert after the attacker's first key | ${ms(d.firstAlertAfterMs)} (release-to-alert ${ms(d.alertLatencyMs)}) |`,
     `| suspended after | ${ms(d.suspendedAfterMs)}; the attacker was refused from ${ms(d.refusedAfterSuspensionMs)} |`,
+    `| devices the vendor minted (a new annotator; a real annotator's name) approved by the lab / keys they got | ${r.verdict.vendorMintedDeviceApproved ? '**yes**' : 'no'} / ${r.verdict.vendorMintedKeysObtained} (control, an invited person: ${r.vendorMinted.control.keysObtained} key(s)) |`,
     `| tampering undetected | ${r.verdict.undetectedTampering} of ${r.tampering.length} |`,
     `| controls (planted inside ${r.plaintext.control.plantedIn}: a canary and a word run in ${r.plaintext.control.plantings.length} encodings found; a real DEK, KEK and result key found and opening) | ${yes(r.verdict.controlsPassed)} |`,
     '',
@@ -128,6 +135,14 @@ export function drillMarkdown(r: DrillReport): string {
     '## Forged requests',
     '',
     `${f.sent} release requests naming an honest annotator, her device and every item, signed by keys the lab never enrolled under assignments the real hub key signed: ${Object.entries(f.answers).map(([k, n]) => `${k} ${n}`).join(', ')}; ${f.granted} granted. The log gained ${f.recordsAdded} records, ${f.recordsNamingPeople} naming a person, device, item or campaign; ${f.alertsAgainstNamed} alerts against her; suspended: ${f.namedSuspended ? '**yes**' : 'no'}.`,
+    '',
+    '## Vendor-minted devices',
+    '',
+    `Manual approval for the vendor: ${r.vendorMinted.manualApproval ? 'on' : 'off (invitations only)'}. A redemption with a made-up invitation code: ${r.vendorMinted.madeUpInvitation}.`,
+    '',
+    '| device | approved at its hub | the lab\'s approval | approved by the lab | requests | keys | denials |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...r.vendorMinted.devices.map((d) => `| ${d.how} (${d.annotator}) | ${d.approvedAtHub ? 'yes' : 'no'} | ${d.labApproval} | ${d.approvedAtGatekeeper ? '**yes**' : 'no'} | ${d.requests} | ${d.keysObtained} | ${Object.entries(d.denials).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'} |`),
     '',
     '## Tampering',
     '',

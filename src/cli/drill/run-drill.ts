@@ -38,6 +38,7 @@ import { keyCandidates, plantedKeyControl, tryKeys } from './key-trial.js';
 import { plantedSearchControl, searchPlaintext, type SearchTarget } from './plaintext-search.js';
 import { forgedRequestFlood, stolenDeviceAttack } from './stolen-device.js';
 import { copyVendor, type CopiedFile } from './vendor-copy.js';
+import { vendorMintedAttack } from './vendor-minted.js';
 
 /** Catching up is no figure of the drill, only a guard against a hang: generous, for a loaded machine. */
 const MONITOR_CATCH_UP_MS = 60_000;
@@ -99,10 +100,16 @@ interface Bot {
   readonly sdk: SdkAnnotator;
 }
 
+/**
+ * A new honest annotator: a hub account, and a device the lab approves the way it does for this
+ * vendor (issue 17): it puts the person on its own roster and delivers an invitation out of band,
+ * which the workstation redeems at the gatekeeper once the device is registered at the hub.
+ */
 async function signInBot(ex: Exchange, id: string): Promise<Bot> {
   const login = await ex.addAnnotator(id);
-  const sdk = await SdkAnnotator.signIn({ hub: ex.urls.hub, gatekeeper: ex.urls.gatekeeper, username: login.username, password: login.password, primitives: p });
-  await ex.approvePending();
+  await ex.admin.rosterAdd(ex.vendor, id);
+  const invitation = await ex.admin.invite(ex.vendor, id);
+  const sdk = await SdkAnnotator.signIn({ hub: ex.urls.hub, gatekeeper: ex.urls.gatekeeper, username: login.username, password: login.password, primitives: p, invitation: invitation.code });
   return { id, sdk };
 }
 
@@ -158,6 +165,8 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const x = ex;
     await setVendor(x.gk, { vendor: x.vendor, hubKey: toBase64Url(x.hub.identity.signer.publicKey), exposureBudget: EXPOSURE_BUDGET });
     o.progress(`ingested ${x.ingest.sealed} items with canaries; vendor exposure budget ${EXPOSURE_BUDGET}`);
+    // The lab approves this vendor's devices only by its own invitations (issue 17), never on the hub's word.
+    await x.admin.setManualApproval(x.vendor, false);
 
     // Honest work first: the vendor's copy should hold labels and leases, not only items.
     const honest: Bot[] = [];
@@ -167,6 +176,13 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     const firstPull = await x.collect();
     o.progress(`${HONEST_BOTS} honest bots labelled ${labelled} items; the lab collected ${firstPull.accepted}`);
     const honestAlerts = x.alerts.length;
+
+    // The vendor mints an annotator and devices and tries to get them approved and keyed; the control is an invited person.
+    const invited = await signInBot(x, 'drill-invited');
+    const invitedWork = await work(x, invited, 1);
+    const resultKey = (await invited.sdk.campaigns()).find((c) => c.manifest.body.campaign === x.campaign)!.manifest.body.resultKey;
+    const vendorMinted = await vendorMintedAttack({ p, x, realAnnotator: honest[2]!.id, resultKey, control: { device: invited.sdk.device.id, keysObtained: invitedWork.submitted } });
+    o.progress(`vendor-minted devices: approved ${vendorMinted.vendorMintedDeviceApproved}, ${vendorMinted.keysObtained} keys in ${vendorMinted.devices.reduce((n, d) => n + d.requests, 0)} requests; control (invited): ${vendorMinted.control.keysObtained} key(s)`);
 
     const tampering: TamperingCheck[] = [];
     // Tampering 1: swap two sealed labels between submissions.
@@ -353,12 +369,13 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
         alerts: shortAlerts.map((a) => ({ rule: a.rule, latencyMs: a.latencyMs, suspended: a.suspension?.ok === true })),
       },
       forgedRequests: forged,
+      vendorMinted,
       tampering,
       log: { size: audit.checkpoint.size, verified: true, integrityAlerts },
-      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, shortLeasesWithinOutstanding: shortAttack.itemsDecrypted <= limits.max_outstanding, forgedRecordsNamingPeople: forged.recordsNamingPeople, forgedAlertsOrSuspensions: forged.alertsAgainstNamed + (forged.namedSuspended ? 1 : 0), controlsPassed: control.passed && trialControl.passed, pass: false },
+      verdict: { plaintextFound: search.canariesFound + search.recordsFound, itemsDecryptedWithoutDevice: trial.itemsOpened + trial.slotsUnwrapped + trial.labelsOpened, itemsDecryptedWithStolenDevice: attack.itemsDecrypted, withinExposureBudget: attack.itemsDecrypted <= EXPOSURE_BUDGET, undetectedTampering: tampering.filter((t) => !t.detected).length, shortLeasesWithinOutstanding: shortAttack.itemsDecrypted <= limits.max_outstanding, forgedRecordsNamingPeople: forged.recordsNamingPeople, forgedAlertsOrSuspensions: forged.alertsAgainstNamed + (forged.namedSuspended ? 1 : 0), controlsPassed: control.passed && trialControl.passed && vendorMinted.control.passed, vendorMintedDeviceApproved: vendorMinted.vendorMintedDeviceApproved, vendorMintedKeysObtained: vendorMinted.keysObtained, pass: false },
     };
     const v = report.verdict;
-    report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.shortLeasesWithinOutstanding && v.forgedRecordsNamingPeople === 0 && v.forgedAlertsOrSuspensions === 0 && v.undetectedTampering === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';
+    report.verdict.pass = v.plaintextFound === 0 && v.itemsDecryptedWithoutDevice === 0 && v.withinExposureBudget && v.shortLeasesWithinOutstanding && v.forgedRecordsNamingPeople === 0 && v.forgedAlertsOrSuspensions === 0 && v.undetectedTampering === 0 && !v.vendorMintedDeviceApproved && v.vendorMintedKeysObtained === 0 && v.controlsPassed && attack.stoppedBy === 'suspended';
     return report;
   } finally {
     process.stderr.write = write;
