@@ -18,6 +18,8 @@ export const HubConfig = z
     /** The assignment-signing key (`keyhole hub init` creates it, mode 0600). */
     key: z.string().min(1).default('hub.key'),
     database: z.string().min(1).default('sqlite:hub.db'),
+    /** PostgreSQL only: keep the hub's tables in this schema (created when missing), e.g. beside other services in one database. */
+    databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
     blobs: z
       .object({
         /** A directory, or s3://bucket/prefix. */
@@ -57,6 +59,7 @@ id: ${id}
 key: hub.key                         # assignment-signing key (mode 0600; created by init)
 # sqlite:PATH (embedded) or postgres://user@host/db (set it in $KEYHOLE_HUB_DATABASE if it has a password)
 database: sqlite:hub.db
+# databaseSchema: keyhole_hub        # PostgreSQL only: the schema to keep the tables in
 blobs:
   location: blobs                    # a directory, or s3://bucket/prefix (credentials: AWS_* variables)
   # s3Endpoint: https://s3.example   # an S3-compatible endpoint (AWS when absent)

@@ -38,8 +38,8 @@ export interface RunningHubService {
 const sqliteAt = (baseDir: string, location: string): string => (location.startsWith('sqlite:') && location !== 'sqlite::memory:' ? `sqlite:${resolve(baseDir, location.slice(7))}` : location);
 
 /** The hub's database as the config names it; relative sqlite: paths resolve against the config's directory. */
-export function openConfiguredHubDatabase(config: Pick<HubConfig, 'database'>, baseDir: string): Promise<HubDatabase> {
-  return openHubDatabase(sqliteAt(baseDir, config.database));
+export function openConfiguredHubDatabase(config: Pick<HubConfig, 'database' | 'databaseSchema'>, baseDir: string): Promise<HubDatabase> {
+  return openHubDatabase(sqliteAt(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
 }
 
 /** Route patterns of the hub API ("/v1/labs/{lab}/items"), so metric labels stay few whatever the paths requested. */
@@ -117,7 +117,7 @@ export async function startHubService(config: HubConfig, baseDir: string, log: J
     });
     const publicServer = await listenOn(publicApp.fetch, config.listen.port, config.listen.host);
     closers.push(async () => {
-      await publicServer.close();
+      await publicServer.close(0);
       if (inFlight > 0) await new Promise<void>((done) => (drained = done));
     });
 
