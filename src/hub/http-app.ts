@@ -150,7 +150,7 @@ export function createHubApp(ctx: HubContext, options: HubHttpOptions = {}): Hon
         if (result instanceof BinaryBody) {
           return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
         }
-        if (result instanceof StreamedBody) return new Response(result.body, { status: result.status, headers: result.headers });
+        if (result instanceof StreamedBody) return new Response(result.body as BodyInit | null, { status: result.status, headers: result.headers });
         return c.json(result as object, spec.status ?? 200);
       } finally {
         release();

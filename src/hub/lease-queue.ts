@@ -32,7 +32,7 @@
  *   item row (always lease before item, items in id order: no deadlock).
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { signAssignment, type Assignment } from '../core/assignment.js';
 import { toBase64Url } from '../core/bytes.js';
@@ -40,7 +40,6 @@ import { Sha256Hex, parseWith } from '../core/schema.js';
 import type { HubTables, ItemStatus, LeaseStage, LeasesTable } from '../storage/hub-tables.js';
 import type { Annotator } from './accounts.js';
 import type { ServedBlob } from './blob-response.js';
-import { approvedDevice } from './devices.js';
 import type { HubContext } from './hub-context.js';
 import { refuse } from './hub-error.js';
 import { requireActiveOnRoster } from './roster.js';
@@ -67,17 +66,42 @@ interface QueueRules {
   opens: number;
   closes: number;
   goldEvery: number;
+  /** Some open lease of the campaign has run out as of `now` (asked with the rules, to save a round trip). */
+  expiredDue: boolean;
 }
 
-async function queueRules(db: Kysely<HubTables> | Trx, lab: string, campaign: string): Promise<QueueRules> {
+async function queueRules(db: Kysely<HubTables> | Trx, lab: string, campaign: string, now: number): Promise<QueueRules> {
   const row = await db
-    .selectFrom('campaigns')
-    .select(['lab', 'campaign', 'overlap', 'lease_seconds', 'opens', 'closes', 'gold_every'])
-    .where('lab', '=', lab)
-    .where('campaign', '=', campaign)
+    .selectFrom('campaigns as c')
+    .select(['c.lab', 'c.campaign', 'c.overlap', 'c.lease_seconds', 'c.opens', 'c.closes', 'c.gold_every'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('leases as l')
+            .select('l.id')
+            .whereRef('l.lab', '=', 'c.lab')
+            .whereRef('l.campaign', '=', 'c.campaign')
+            .where('l.state', '=', 'open')
+            .where('l.expires', '<=', now),
+        )
+        .as('expired_due'),
+    )
+    .where('c.lab', '=', lab)
+    .where('c.campaign', '=', campaign)
     .executeTakeFirst();
   if (row === undefined) refuse('NOT_FOUND', `campaign ${campaign} of lab ${lab} does not exist on this hub`);
-  return { lab: row.lab, campaign: row.campaign, overlap: row.overlap, leaseSeconds: row.lease_seconds, opens: row.opens, closes: row.closes, goldEvery: row.gold_every };
+  return {
+    lab: row.lab,
+    campaign: row.campaign,
+    overlap: row.overlap,
+    leaseSeconds: row.lease_seconds,
+    opens: row.opens,
+    closes: row.closes,
+    goldEvery: row.gold_every,
+    // SQLite answers 0/1, PostgreSQL a boolean.
+    expiredDue: Boolean(row.expired_due),
+  };
 }
 
 function assertOpen(campaign: Pick<QueueRules, 'campaign' | 'opens' | 'closes'>, now: number): void {
@@ -201,8 +225,7 @@ const RECLAIM_BATCH = 64;
  * skipped; items are updated in id order.
  */
 async function reclaimExpired(ctx: Pick<HubContext, 'store'>, c: QueueRules, now: number): Promise<void> {
-  const due = await ctx.store.db.selectFrom('leases').select('id').where('lab', '=', c.lab).where('campaign', '=', c.campaign).where('state', '=', 'open').where('expires', '<=', now).limit(1).executeTakeFirst();
-  if (due === undefined) return;
+  if (!c.expiredDue) return;
   await ctx.store.db.transaction().execute(async (trx) => {
     let query = trx
       .selectFrom('leases')
@@ -247,25 +270,44 @@ async function openLeaseOf(trx: Trx, c: QueueRules, annotator: string, now: numb
 }
 
 /**
- * Inside the lease transaction: the annotator is active on the lab's roster
- * and with the vendor, and the device is approved, read with row locks on
- * PostgreSQL (see the header) so a suspension cannot slip between this check
- * and the commit.
+ * Before the transaction, one query: the annotator works for the lab and is
+ * not suspended by it, the device is theirs and the lab approves it. Refusals
+ * say which, in that order.
+ */
+async function checkStanding(ctx: Pick<HubContext, 'store'>, lab: string, annotator: string, device: string): Promise<void> {
+  const row = await ctx.store.db
+    .selectFrom('roster as r')
+    .leftJoin('devices as d', (j) => j.on('d.id', '=', device))
+    .leftJoin('device_decisions as dd', (j) => j.onRef('dd.lab', '=', 'r.lab').on('dd.device', '=', device))
+    .select(['r.suspended_at', 'd.annotator as owner', 'dd.state'])
+    .where('r.lab', '=', lab)
+    .where('r.annotator', '=', annotator)
+    .executeTakeFirst();
+  if (row === undefined) refuse('FORBIDDEN', `annotator ${annotator} does not work for lab ${lab}`);
+  if (row.suspended_at !== null) refuse('SUSPENDED', `lab ${lab} has suspended annotator ${annotator}; ask the lab`);
+  if (row.owner !== annotator) refuse('FORBIDDEN', `device ${device} is not registered to this annotator`);
+  if (row.state !== 'approved') refuse('FORBIDDEN', `device ${device} is ${row.state ?? 'pending'} for lab ${lab}; the lab must approve it first`);
+}
+
+/**
+ * Inside the lease transaction, again: the annotator is active on the lab's
+ * roster and with the vendor, and the device is approved. On PostgreSQL the
+ * rows stay locked (see the header) so a suspension cannot slip between this
+ * check and the commit.
  */
 async function holdStanding(trx: Trx, pg: boolean, lab: string, annotator: string, device: string): Promise<void> {
-  let roster = trx.selectFrom('roster').select('suspended_at').where('lab', '=', lab).where('annotator', '=', annotator);
-  let account = trx.selectFrom('annotators').select('suspended_at').where('id', '=', annotator);
-  let decision = trx.selectFrom('device_decisions').select('state').where('lab', '=', lab).where('device', '=', device);
-  if (pg) {
-    roster = roster.forUpdate();
-    account = account.forShare();
-    decision = decision.forShare();
+  let query = trx
+    .selectFrom('roster as r')
+    .innerJoin('annotators as a', 'a.id', 'r.annotator')
+    .innerJoin('device_decisions as dd', (j) => j.onRef('dd.lab', '=', 'r.lab').on('dd.device', '=', device))
+    .select(['r.suspended_at', 'a.suspended_at as account_suspended_at', 'dd.state'])
+    .where('r.lab', '=', lab)
+    .where('r.annotator', '=', annotator);
+  if (pg) query = query.modifyEnd(sql`for update of r for share of a, dd`);
+  const row = await query.executeTakeFirst();
+  if (row === undefined || row.suspended_at !== null || row.account_suspended_at !== null || row.state !== 'approved') {
+    refuse('SUSPENDED', `annotator ${annotator} or device ${device} was suspended for lab ${lab} just now; ask the lab`);
   }
-  const standing = await roster.executeTakeFirst();
-  if (standing === undefined) refuse('FORBIDDEN', `annotator ${annotator} does not work for lab ${lab}`);
-  if (standing.suspended_at !== null) refuse('SUSPENDED', `lab ${lab} has suspended annotator ${annotator}; ask the lab`);
-  if ((await account.executeTakeFirst())?.suspended_at !== null) refuse('SUSPENDED', "this annotator account is suspended; ask the vendor's operator");
-  if ((await decision.executeTakeFirst())?.state !== 'approved') refuse('FORBIDDEN', `device ${device} is no longer approved by lab ${lab}`);
 }
 
 function newLeaseId(): string {
@@ -278,12 +320,12 @@ function newLeaseId(): string {
  */
 export async function requestLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, input: unknown): Promise<LeaseGrant> {
   const request = parseWith(LeaseRequest, input, 'lease request');
-  await requireActiveOnRoster(ctx, lab, annotator.id);
   if (request.stage === 'review' && !annotator.reviewer) refuse('FORBIDDEN', `annotator ${annotator.id} is not a reviewer`);
-  await approvedDevice(ctx, lab, annotator.id, request.device);
-  const c = await queueRules(ctx.store.db, lab, campaign);
-  assertOpen(c, ctx.clock());
-  await reclaimExpired(ctx, c, ctx.clock());
+  await checkStanding(ctx, lab, annotator.id, request.device);
+  const started = ctx.clock();
+  const c = await queueRules(ctx.store.db, lab, campaign, started);
+  assertOpen(c, started);
+  await reclaimExpired(ctx, c, started);
   const pg = isPostgres(ctx);
 
   const lease = await ctx.store.db.transaction().execute(async (trx) => {
@@ -340,7 +382,7 @@ export async function lockLease(ctx: Pick<HubContext, 'store'>, trx: Trx, lab: s
 /** Extends an open lease by the campaign's lease time (never past the campaign's close or the item's expiry). */
 export async function renewLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string): Promise<LeaseGrant> {
   await requireActiveOnRoster(ctx, lab, annotator.id);
-  const c = await queueRules(ctx.store.db, lab, campaign);
+  const c = await queueRules(ctx.store.db, lab, campaign, ctx.clock());
   const lease = await ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const held = ownOpenLease(await lockLease(ctx, trx, lab, campaign, leaseId), annotator.id, leaseId, now);
@@ -356,7 +398,7 @@ export async function renewLease(ctx: HubContext, annotator: Annotator, lab: str
 
 export async function skipLease(ctx: HubContext, annotator: Annotator, lab: string, campaign: string, leaseId: string, input: unknown): Promise<{ lease: string; state: 'skipped' }> {
   const { reason } = parseWith(SkipRequest, input, 'skip');
-  await queueRules(ctx.store.db, lab, campaign);
+  await queueRules(ctx.store.db, lab, campaign, ctx.clock());
   await ctx.store.db.transaction().execute(async (trx) => {
     const held = ownOpenLease(await lockLease(ctx, trx, lab, campaign, leaseId), annotator.id, leaseId, ctx.clock());
     await trx.updateTable('leases').set({ state: 'skipped', skip_reason: reason }).where('id', '=', held.id).execute();

@@ -47,7 +47,7 @@ export class StreamedBody {
   constructor(
     readonly status: 200 | 206 | 304 | 416,
     readonly headers: Record<string, string>,
-    readonly body: ReadableStream<Uint8Array> | null,
+    readonly body: ReadableStream<Uint8Array> | Uint8Array | null,
   ) {}
 }
 
