@@ -92,6 +92,25 @@ describe('sealed-item fetch: ETag, 304, ranges, and who may ask', () => {
     }
   });
 
+  test('an item too large to send as one buffer is streamed whole and by range', async () => {
+    const big = await sealFixture(acme, 'big', 'b-1', undefined, new Uint8Array(600 * 1024).fill(0x61));
+    assert.equal((await putCampaign(h, acme, 'big', { overlap: 1 })).status, 200);
+    assert.equal((await uploadItems(h, acme, 'big', [big])).status, 200);
+    const reader = await makeWorker(h, [acme], 'reader', 64, { direct: true });
+    const granted = await lease(h, reader, acme, 'big');
+    assert.equal(granted.status, 200, JSON.stringify(granted.json));
+    const bigUrl = `/v1/labs/acme-lab/campaigns/big/leases/${granted.json.assignment.body.lease}/item`;
+    const auth = { authorization: `Bearer ${reader.token}` };
+    const whole = await h.request('GET', bigUrl, { headers: auth });
+    assert.equal(whole.status, 200);
+    assert.equal(whole.headers.get('content-length'), String(big.sealed.length));
+    assert.deepEqual(whole.bytes, big.sealed);
+    const part = await h.request('GET', bigUrl, { headers: { ...auth, range: 'bytes=400000-400099' } });
+    assert.equal(part.status, 206);
+    assert.deepEqual(part.bytes, big.sealed.slice(400_000, 400_100));
+    assert.equal((await h.request('GET', bigUrl, { headers: { authorization: `Bearer ${holder.token}`, range: 'bytes=0-9' } })).status, 404, 'not the holder of this lease');
+  });
+
   test('a suspended device, then an ended lease, get no item, no 304 and no range', async () => {
     const suspended = await h.labRequest(acme, 'PUT', `/v1/labs/acme-lab/devices/${holder.device}`, { state: 'suspended' });
     assert.equal(suspended.status, 200);

@@ -165,9 +165,9 @@ export interface SealedFixture {
   digest: string;
 }
 
-export async function sealFixture(lab: Lab, campaign: string, item: string, expires = 2_000_000_000): Promise<SealedFixture> {
+export async function sealFixture(lab: Lab, campaign: string, item: string, expires = 2_000_000_000, plaintext = utf8(`plaintext of ${item}`)): Promise<SealedFixture> {
   const { kek, params } = await labFixture();
-  const sealed = await sealItem(p, { ...params, lab: lab.id, campaign, item, labSigner: lab.signer, kek, expires }, utf8(`plaintext of ${item}`));
+  const sealed = await sealItem(p, { ...params, lab: lab.id, campaign, item, labSigner: lab.signer, kek, expires }, plaintext);
   const head = await inspectItem(p, sealed);
   const labSection = await sealLabSection(p, lab.kex.publicKey, head.digest, utf8(`{"source":"${item}"}`));
   return { item, sealed, labSection, digest: toBase64Url(head.digest) };
