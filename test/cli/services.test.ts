@@ -7,11 +7,13 @@
  * process cosigns a real log's checkpoints, and the monitor process follows
  * that log with the witness in its trust policy. The hub's operator adds an
  * annotator through `hub annotator-add --config` while the hub serves, on
- * the same SQLite file, and that annotator logs in at once.
+ * the same SQLite file, and that annotator logs in at once; a request in
+ * flight when SIGTERM arrives is still answered.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +55,7 @@ interface Service {
   /** The first JSON line the service printed (its URLs). */
   readonly started: Record<string, string>;
   output(): { stdout: string; stderr: string };
-  /** SIGTERM, and the exit code. */
+  /** SIGTERM (unless sent already), and the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -74,7 +76,8 @@ async function startService(args: string[], cwd: string, stream: 'stdout' | 'std
         started: JSON.parse(line) as Record<string, string>,
         output: () => ({ stdout, stderr }),
         stop: async () => {
-          child.kill('SIGTERM');
+          // Once only: a second signal means "exit now" (130).
+          if (!child.killed) child.kill('SIGTERM');
           return exited;
         },
       };
@@ -189,6 +192,29 @@ test('hub: init, serve --config, health, metrics, an annotator added while it se
       assert.match(text, /^keyhole_hub_requests_total\{route="POST \/v1\/sessions",status="401",service="hub"\} 1$/m);
       assert.match(text, /^keyhole_hub_login_failures_total\{status="401",service="hub"\} 1$/m);
       assert.match(text, /^# TYPE keyhole_hub_lease_queue_depth gauge$/m);
+
+      // Graceful stop: a request the hub is in the middle of (its body still arriving) is answered after SIGTERM.
+      const { port, hostname } = new URL(url);
+      const socket = connect(Number(port), hostname);
+      let reply = '';
+      socket.on('data', (d: Buffer) => (reply += d.toString()));
+      const body = JSON.stringify({ username: 'alice', password: 'wrong password 2' });
+      socket.write(`POST /v1/sessions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+      // "100 Continue" means the hub parsed the request and its handler is waiting for the body.
+      await waitFor('100 Continue', async () => (reply.startsWith('HTTP/1.1 100 Continue') ? true : undefined));
+      hub.child.kill('SIGTERM');
+      await waitFor('the hub starts stopping', async () => (hub.output().stderr.includes('stopping: finishing in-flight requests') ? true : undefined));
+      await waitFor('the public listener refuses new connections', async () => {
+        const refused = await fetch(new URL('healthz', url)).then(
+          () => false,
+          () => true,
+        );
+        return refused ? true : undefined;
+      });
+      // write, not end: a client that half-closes its side is treated as gone by Node's HTTP server.
+      socket.write(body);
+      await waitFor('the in-flight login is answered', async () => (/HTTP\/1\.1 401 /.test(reply.slice('HTTP/1.1 100'.length)) ? true : undefined));
+      socket.destroy();
     } finally {
       assert.equal(await hub.stop(), 0, hub.output().stderr);
     }

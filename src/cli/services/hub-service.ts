@@ -117,7 +117,7 @@ export async function startHubService(config: HubConfig, baseDir: string, log: J
     });
     const publicServer = await listenOn(publicApp.fetch, config.listen.port, config.listen.host);
     closers.push(async () => {
-      await publicServer.close(0);
+      await publicServer.close();
       if (inFlight > 0) await new Promise<void>((done) => (drained = done));
     });
 
