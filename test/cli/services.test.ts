@@ -60,8 +60,8 @@ interface Service {
 }
 
 /** Starts a long-running `keyhole …args` and waits for its JSON start line on `stream` (fails loudly after the deadline). */
-async function startService(args: string[], cwd: string, stream: 'stdout' | 'stderr', key: string): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+async function startService(args: string[], cwd: string, stream: 'stdout' | 'stderr', key: string, env: NodeJS.ProcessEnv = {}): Promise<Service> {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -170,10 +170,11 @@ test('hub: init, serve --config, health, metrics, an annotator added while it se
     await assertRefusesBadConfigs('hub', (c) => ['hub', 'serve', '--config', c], dir, join(dir, 'hub.yaml'), 'listen.port');
 
     await edit(join(dir, 'hub.yaml'), '  port: 8787', '  port: 0');
-    await edit(join(dir, 'hub.yaml'), '  port: 8788', '  port: 0');
-    const hub = await startService(['hub', 'serve', '--config', 'hub.yaml'], dir, 'stdout', 'hub');
+    // The metrics port from the environment, as a unit's EnvironmentFile would set it.
+    const hub = await startService(['hub', 'serve', '--config', 'hub.yaml'], dir, 'stdout', 'hub', { KEYHOLE_HUB_METRICS_PORT: '0' });
     try {
       const { hub: url, metrics } = hub.started as { hub: string; metrics: string };
+      assert.notEqual(new URL(metrics).port, '8788', 'KEYHOLE_HUB_METRICS_PORT overrides the file');
       assert.notEqual(new URL(url).port, new URL(metrics).port, 'metrics on a listener of their own');
       await assertHealthy(url, 'hub');
       await assertHealthy(metrics, 'hub metrics listener');
