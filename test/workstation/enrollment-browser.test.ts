@@ -3,7 +3,7 @@
  * opened, the code leaves the address bar at once, the annotator signs in at the hub, and the
  * workstation redeems the invitation at the gatekeeper with the device's own keys; the gatekeeper
  * binds and approves the device (manual approval is off, so nothing else could) and tells the hub;
- * the first item's key is released. Screenshots of the invited sign-in and the enrollment screen go
+ * the first item's key is released. A code typed at sign-in works the same. Screenshots of the invited sign-in and the enrollment screen go
  * to test-artifacts/screenshots/.
  */
 import { test } from 'node:test';
@@ -21,6 +21,7 @@ import { devicesForLab } from '../../src/hub/devices.js';
 import { buildWorkstation } from '../../src/workstation/build.js';
 import { needs } from '../support/environment.js';
 import { REPO_ROOT } from '../support/shared.js';
+import { axeFindings, describeFindings, isSeriousOrCritical } from './support/axe.js';
 import { CHROMIUM, launchChromium } from './support/browser.js';
 import { pairwiseItem } from './support/items.js';
 import { HUB, LAB, startStack } from './support/stack.js';
@@ -94,5 +95,26 @@ test('an invitation link enrolls the browser device at the gatekeeper and the fi
   assert.match(await page.innerText('main'), /Name a colour\./, 'the item opened: its key was released');
   const released = await stack.gk.db.selectFrom('releases').select(['device', 'log_index']).where('vendor', '=', HUB).where('annotator', '=', 'Inv-1').execute();
   assert.deepEqual(released.map((r) => [r.device, r.log_index !== null]), [[bound[0]!.id, true]], 'one key released, on the log, to the invited device');
+
+  // A code to type instead of a link: a second person, in a fresh browser profile.
+  const login2 = await stack.annotator('Inv-2');
+  await addToRoster(stack.gk, HUB, 'Inv-2', 'test-operator');
+  const typed = await issueInvitation(stack.gk, HUB, { annotator: 'Inv-2' }, 'test-operator');
+  const context = await browser.newContext({ viewport: VIEWPORTS[0]! });
+  const second = await context.newPage();
+  second.on('pageerror', (e) => pageErrors.push(e.message));
+  await second.goto(stack.appUrl);
+  await second.waitForSelector('input[name="username"]', { timeout: 30_000 });
+  assert.equal(await second.$('[data-invited]'), null, 'no invitation without a link');
+  await second.click('.invite-code summary');
+  await second.fill('input[name="username"]', login2.username);
+  await second.fill('input[name="password"]', login2.password);
+  await second.fill('input[name="invite"]', typed.code);
+  await second.keyboard.press('Enter');
+  assert.match(await (await second.waitForSelector('[data-enrolled]', { timeout: 30_000 })).innerText(), /bound this browser's device key to Inv-2/);
+  const findings = (await axeFindings(second, 'enrollment')).filter(isSeriousOrCritical);
+  assert.deepEqual(describeFindings(findings), [], 'the enrollment screen has no serious or critical accessibility finding');
+  assert.equal((await stack.gk.db.selectFrom('invitations').select('redeemed_at').where('id', '=', typed.id).executeTakeFirstOrThrow()).redeemed_at !== null, true);
+  await context.close();
   assert.deepEqual(pageErrors, []);
 });

@@ -16,7 +16,7 @@ import { servedBundleHash } from './bundle-hash.js';
 import { loadOrCreateDevice } from './device-store.js';
 import { FailureCard, KeptText } from './failure-view.js';
 import { useFocusOnChange } from './focus.js';
-import { takeInvitation } from './invitation.js';
+import { INVITATION_CODE, takeInvitation } from './invitation.js';
 import { loadProgress, storeProgress } from './progress-store.js';
 import { loadSession, storeSession } from './session-store.js';
 import { TaskScreen, type Progress } from './task-screen.js';
@@ -66,16 +66,17 @@ export function App() {
       setBundle(await servedBundleHash());
       const session = loadSession(nowSeconds());
       if (session === undefined) return setScreen({ kind: 'sign-in' });
-      await enter(parsed.data, session);
+      await enter(parsed.data, session, invite);
     })().catch((err: Error) => setScreen({ kind: 'broken', message: err.message }));
   }, []);
 
-  async function enter(cfg: WorkstationConfig, session: Session): Promise<void> {
+  /** Registers this browser's device at the hub and, given the lab's invitation, redeems it at the gatekeeper first. */
+  async function enter(cfg: WorkstationConfig, session: Session, invitation?: string): Promise<void> {
     try {
       const bench = await startBench(cfg, session);
-      if (invite !== undefined) {
+      if (invitation !== undefined) {
         setInvite(undefined);
-        const enrolled = await new HttpGatekeeperClient(cfg.gatekeeper, webCryptoPrimitives, nowSeconds).enroll(invite, bench.device, session.annotator);
+        const enrolled = await new HttpGatekeeperClient(cfg.gatekeeper, webCryptoPrimitives, nowSeconds).enroll(invitation, bench.device, session.annotator);
         return setScreen({ kind: 'enrolled', bench, session, enrolled });
       }
       const { campaigns, refused } = await loadCampaigns(bench);
@@ -96,12 +97,15 @@ export function App() {
     setScreen({ kind: 'stopped', error: err, ...kept });
   }
 
-  async function signIn(username: string, password: string): Promise<void> {
+  async function signIn(username: string, password: string, code: string): Promise<void> {
     if (!config) return;
+    if (code !== '' && !INVITATION_CODE.test(code)) {
+      return setScreen({ kind: 'sign-in', error: new WorkstationError('refused', 'An invitation code is 43 letters, digits, - and _, as the lab sent it. Check it and try again.') });
+    }
     try {
       const session = await new HttpHubClient(config.hub).login(username, password);
       storeSession(session);
-      await enter(config, session);
+      await enter(config, session, code !== '' ? code : invite);
     } catch (err) {
       // At sign-in, "signed out" means the hub refused the username and password.
       if (err instanceof WorkstationError) setScreen({ kind: 'sign-in', error: err, refused: err.kind === 'signed-out' });
@@ -197,9 +201,10 @@ export function App() {
   );
 }
 
-function SignIn({ error, refused, typed, invited, onSubmit }: { error: WorkstationError | undefined; refused: boolean; typed: string | undefined; invited: boolean; onSubmit: (u: string, p: string) => Promise<void> }) {
+function SignIn({ error, refused, typed, invited, onSubmit }: { error: WorkstationError | undefined; refused: boolean; typed: string | undefined; invited: boolean; onSubmit: (u: string, p: string, code: string) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   return (
     <section class="card narrow">
@@ -230,6 +235,15 @@ function SignIn({ error, refused, typed, invited, onSubmit }: { error: Workstati
           <span>Password</span>
           <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
+        {!invited && (
+          <details class="invite-code">
+            <summary>I have an invitation code from the lab</summary>
+            <label class="field">
+              <span>Invitation code (enrolls this browser's device for you)</span>
+              <input name="invite" autoComplete="off" spellcheck={false} value={code} onInput={(e) => setCode(e.currentTarget.value.trim())} />
+            </label>
+          </details>
+        )}
         <button type="button" class="primary" disabled={busy || username === '' || password === ''} onClick={() => void go()}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
@@ -240,7 +254,7 @@ function SignIn({ error, refused, typed, invited, onSubmit }: { error: Workstati
   async function go(): Promise<void> {
     if (busy || username === '' || password === '') return;
     setBusy(true);
-    await onSubmit(username, password);
+    await onSubmit(username, password, code);
     setBusy(false);
   }
 }
