@@ -334,7 +334,7 @@ test('PostgreSQL + S3 (moto): the same loop, exports equal the bots\' choices', 
   assert.deepEqual(report.refused, []);
   const { lines, sidecar } = await exported(ex, 'trl');
   assertExportMatchesBots(lines, sidecar, run.choices, 30, 1);
-  await assert.rejects(stat(join(dataDir, 'blobs')), { code: 'ENOENT' }, 'sealed items went to S3, not to disk');
+  await assert.rejects(stat(join(dataDir, DataDirLayout.blobs)), { code: 'ENOENT' }, 'sealed items went to S3, not to disk');
   await assertVendorHoldsNoPlaintext(ex, {
     dataDir,
     database: { kind: 'postgres', url: POSTGRES_URL, schema: `${prefix}_hub` },

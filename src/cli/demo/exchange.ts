@@ -86,25 +86,34 @@ const MONITOR_NAME = 'demo-monitor';
 export const PASSPHRASE_ENV = 'KEYHOLE_KEYSTORE_PASSPHRASE';
 export const DEMO_OPERATOR = 'demo-admin';
 
-/** Files under `dataDir`. */
+/**
+ * Files under `dataDir`: one directory per party, as each would have on its own host (the lab's
+ * keystore and passphrase never sit beside the vendor's files).
+ */
 export const DataDirLayout = {
-  keystore: 'gatekeeper.keystore',
-  /** Only when $KEYHOLE_KEYSTORE_PASSPHRASE is unset: a generated passphrase, for the demo only. */
-  passphrase: 'demo-passphrase',
-  gatekeeperDb: 'gatekeeper.db',
-  hubDb: 'hub.db',
-  hubKey: 'hub.key',
-  witnessKey: 'witness.key',
-  logDir: 'log',
-  witnessDir: 'witness',
-  blobs: 'blobs',
+  /** The lab: gatekeeper, keys, log, operator, and the lab's own state (ingest ledgers, results). */
   lab: 'lab',
-  monitorDb: 'monitor.sqlite',
-  logins: 'logins.json',
+  keystore: 'lab/gatekeeper.keystore',
+  /** Only when $KEYHOLE_KEYSTORE_PASSPHRASE is unset: a generated passphrase, for the demo only. */
+  passphrase: 'lab/demo-passphrase',
+  gatekeeperDb: 'lab/gatekeeper.db',
+  logDir: 'lab/log',
   /** The demo lab's first admin operator key (`gatekeeper init` makes one on a real gatekeeper host). */
-  operatorKey: 'operator.key',
-  /** The lab config for the CLI (src/cli/lab-operator.ts). */
+  operatorKey: 'lab/operator.key',
+  /** The lab config for the CLI (src/cli/lab-operator.ts), at the top for `--config <dataDir>/lab.yaml`. */
   labYaml: 'lab.yaml',
+  /** The vendor: the hub's database, key, sealed items and the accounts it made for people. */
+  vendor: 'vendor',
+  hubDb: 'vendor/hub.db',
+  hubKey: 'vendor/hub.key',
+  blobs: 'vendor/blobs',
+  logins: 'vendor/logins.json',
+  witness: 'witness',
+  witnessKey: 'witness/witness.key',
+  witnessDir: 'witness/state',
+  monitor: 'monitor',
+  monitorDb: 'monitor/monitor.sqlite',
+  monitorKey: 'monitor/monitor.key',
 } as const;
 
 export interface ExchangeOptions {
@@ -230,6 +239,10 @@ const Logins = z.array(z.object({ annotator: Identifier, username: z.string(), p
 export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
   const dataDir = resolve(o.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (await access(join(dataDir, 'gatekeeper.keystore')).then(() => true, () => false)) {
+    fail('CONFLICT', `${dataDir} was made by an older keyhole, with every party's files in one directory; remove it (or use another --data-dir) to start afresh`);
+  }
+  for (const party of [DataDirLayout.lab, DataDirLayout.vendor, DataDirLayout.witness, DataDirLayout.monitor]) await mkdir(join(dataDir, party), { recursive: true, mode: 0o700 });
   const campaign = parseWith(Identifier, o.campaign ?? DEMO_CAMPAIGN, 'campaign id');
   const closers: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
@@ -411,7 +424,7 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
       ];
       let suspender: SuspensionClient | undefined;
       if (o.monitor?.suspend) {
-        const signer = await p.ed25519FromSeed(await seedFile(join(dataDir, 'monitor.key')));
+        const signer = await p.ed25519FromSeed(await seedFile(join(dataDir, DataDirLayout.monitorKey)));
         await registerMonitor(gk, MONITOR_NAME, toBase64Url(signer.publicKey));
         suspender = new SuspensionClient({ p, gatekeeper: gatekeeperServer.url, monitor: MONITOR_NAME, signer, policy: policyOfLog });
       }
