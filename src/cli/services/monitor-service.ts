@@ -75,6 +75,7 @@ export async function startMonitorService(o: MonitorServiceOptions): Promise<Run
     suspender = suspendEverywhere(gatekeepers.map((gatekeeper) => new SuspensionClient({ p, gatekeeper, monitor: name, signer, policy })));
   }
   const store = new MonitorStore(at(config.store));
+  let lastError = { message: '', at: 0, repeats: 0 };
   const reader = new BoundedHttpReader(config.log.url);
   const monitor = Monitor.open({
     p,
@@ -86,7 +87,14 @@ export async function startMonitorService(o: MonitorServiceOptions): Promise<Run
     ...(suspender ? { suspender } : {}),
     onError: (message) => {
       pollErrors.inc();
-      log.error('poll failed', { error: message });
+      // While the log is unreachable every poll fails the same way: one line a minute, with the count.
+      const now = Date.now();
+      if (message === lastError.message && now - lastError.at < 60_000) {
+        lastError.repeats++;
+        return;
+      }
+      log.error('poll failed', { error: message, ...(lastError.repeats > 0 ? { repeatsOfPrevious: lastError.repeats } : {}) });
+      lastError = { message, at: now, repeats: 0 };
     },
   });
   new Gauge({
