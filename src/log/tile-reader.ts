@@ -150,12 +150,12 @@ export class FullTileCache {
     return cache;
   }
 
-  peek(path: string): TileNodes | undefined {
-    return this.tiles.peek(path);
+  peek(key: string): TileNodes | undefined {
+    return this.tiles.peek(key);
   }
 
-  get(path: string, make: () => Promise<TileNodes>): Promise<TileNodes> {
-    return this.tiles.get(path, make);
+  get(key: string, make: () => Promise<TileNodes>): Promise<TileNodes> {
+    return this.tiles.get(key, make);
   }
 }
 
@@ -177,15 +177,22 @@ export class TileNodeSource implements NodeSource {
     private readonly full: FullTileCache = FullTileCache.of(reader),
   ) {}
 
+  /**
+   * Tiles are cached under "level/index": a full tile's content is fixed, and
+   * this source's partial tiles are those of its tree size. The tlog-tiles
+   * path (BigInt digit groups) is only built to read a tile, which kept it
+   * off the cached path.
+   */
   private tileNodes(level: number, index: number): Promise<TileNodes> {
     const width = partialTileSize(level, index, this.treeSize);
-    const path = tilePath(level, index, width);
     const load = async (): Promise<TileNodes> => {
+      const path = tilePath(level, index, width);
       const bytes = await this.reader.read(path);
       if (!bytes) fail('TRUNCATED', `tile ${path} is missing`);
       return TileNodes.build(this.p, bytes, width === 0 ? TILE_WIDTH : width);
     };
-    return width === 0 ? this.full.get(path, load) : this.partial.get(path, load);
+    const key = `${level}/${index}`;
+    return width === 0 ? this.full.get(key, load) : this.partial.get(key, load);
   }
 
   /** Tree node (level, index) = node j of sub-level r of tile (level / 8, index / 2^(8 - r)). */
@@ -208,9 +215,8 @@ export class TileNodeSource implements NodeSource {
     const level = Math.round(Math.log2(n));
     if (2 ** level !== n || range.start % n !== 0) return this.edge.get(`${range.start}-${range.end}`)?.slice();
     const { tileLevel, tileIndex, r, j } = this.locate(level, range.start / n);
-    const width = partialTileSize(tileLevel, tileIndex, this.treeSize);
-    const path = tilePath(tileLevel, tileIndex, width);
-    return (width === 0 ? this.full.peek(path) : this.partial.peek(path))?.get(r, j);
+    const key = `${tileLevel}/${tileIndex}`;
+    return (partialTileSize(tileLevel, tileIndex, this.treeSize) === 0 ? this.full.peek(key) : this.partial.peek(key))?.get(r, j);
   }
 
   remember(range: LeafRange, hash: Hash): void {
