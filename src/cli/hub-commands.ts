@@ -53,6 +53,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** `hub serve --db --blobs --key …` without a config file, as before config files: the same service, metrics on any free loopback port. */
 async function configFromFlags(flags: ServeFlags): Promise<{ config: HubConfig; baseDir: string }> {
+  if (flags.set !== undefined) fail('BAD_FORMAT', '--set overrides a config file: give --config hub.yaml too');
   if (flags.db === undefined || flags.blobs === undefined || flags.key === undefined) fail('BAD_FORMAT', 'give --config hub.yaml (from `keyhole hub init`), or all of --db, --blobs and --key');
   const identity = await loadHubIdentity(nodePrimitives, flags.key);
   const raw = {
@@ -145,6 +146,7 @@ export function registerHubCommands(program: Command): void {
     .option('--s3-endpoint <url>', 'without --config: an S3-compatible endpoint for s3:// blobs (AWS when absent)')
     .action(async (flags: ServeFlags) => {
       const log = jsonLog('hub');
+      if (flags.config !== undefined && (flags.db ?? flags.blobs ?? flags.key) !== undefined) fail('BAD_FORMAT', 'with --config, set the database, blobs and key in the file (or --set database=…), not with --db, --blobs, --key');
       const { config, baseDir } = flags.config !== undefined ? loadConfig('hub', HubConfig, flags.config, flags.set ?? []) : await configFromFlags(flags);
       const running = await startHubService(config, baseDir, log);
       if (flags.config !== undefined) console.log(JSON.stringify({ hub: running.url, metrics: running.metricsUrl, id: running.hub }));

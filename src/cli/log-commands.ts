@@ -138,6 +138,7 @@ export function registerLogCommands(program: Command): void {
       let loaded: { config: WitnessConfig; baseDir: string };
       if (o.config !== undefined) loaded = loadConfig('witness', WitnessConfig, o.config, o.set ?? []);
       else {
+        if (o.set !== undefined) fail('BAD_FORMAT', '--set overrides a config file: give --config witness.yaml too');
         if (o.name === undefined || o.seedFile === undefined || o.log === undefined) fail('BAD_FORMAT', 'give --config witness.yaml (from `keyhole witness init`), or all of --name, --seed-file and --log');
         const logs = await Promise.all(o.log.map(async (vkey) => ({ origin: (await ed25519NoteVerifier(p, vkey)).name, vkey })));
         const raw = { name: o.name, key: o.seedFile, state: o.state, logs, listen: { host: o.host, port: parsePort(o.port) }, metrics: { port: 0 } };

@@ -106,6 +106,7 @@ export function registerMonitorCommands(program: Command): void {
     .action(async (o: MonitorFlags) => {
       const log = jsonLog('monitor');
       let running;
+      if (o.log !== undefined && o.set !== undefined) fail('BAD_FORMAT', '--set overrides a config file; with --log, give the settings as flags');
       if (o.log !== undefined) running = await startMonitorService({ config: await configFromFlags({ ...o, log: o.log }), baseDir: process.cwd(), log, serve: o.serve !== undefined });
       else {
         const { config, baseDir } = loadConfig('monitor', MonitorServiceConfig, o.config ?? 'monitor.yaml', o.set ?? []);
