@@ -95,7 +95,11 @@ export class HttpHubClient implements HubClient {
       const { code, message } = parsed.data.error;
       throw new WorkstationError(kindOf(code, message), message);
     }
-    if (accept === 'bytes') return new Uint8Array(await response.arrayBuffer());
+    if (accept === 'bytes') {
+      // The hub streams sealed items as raw bytes (docs/HUB.md §Workflow, item fetch); anything else, say a proxy's HTML page, is not an item.
+      if (!(response.headers.get('content-type') ?? '').startsWith('application/octet-stream')) throw new WorkstationError('refused', 'The hub sent something other than a sealed item.');
+      return new Uint8Array(await response.arrayBuffer());
+    }
     // Duplicate members refused (docs/SPEC.md §1.2): the hub is the vendor's and may send anything.
     return response.text().then((t) => parseJsonText(t, 'hub answer')).catch(() => {
       throw new WorkstationError('hub-unreachable', 'The hub sent an answer that is not JSON.');
