@@ -171,7 +171,7 @@ test('hub: init, serve --config, health, metrics, an annotator added while it se
 
     await edit(join(dir, 'hub.yaml'), '  port: 8787', '  port: 0');
     // The metrics port from the environment, as a unit's EnvironmentFile would set it.
-    const hub = await startService(['hub', 'serve', '--config', 'hub.yaml'], dir, 'stdout', 'hub', { KEYHOLE_HUB_METRICS_PORT: '0' });
+    const hub = await startService(['hub', 'serve', '--config', 'hub.yaml', '--set', 'workstationOrigin=https://keys.lab.example'], dir, 'stdout', 'hub', { KEYHOLE_HUB_METRICS_PORT: '0' });
     try {
       const { hub: url, metrics } = hub.started as { hub: string; metrics: string };
       assert.notEqual(new URL(metrics).port, '8788', 'KEYHOLE_HUB_METRICS_PORT overrides the file');
@@ -179,6 +179,11 @@ test('hub: init, serve --config, health, metrics, an annotator added while it se
       await assertHealthy(url, 'hub');
       await assertHealthy(metrics, 'hub metrics listener');
       assert.equal((await fetch(new URL('metrics', url))).status, 404, 'no metrics on the public listener');
+      // CORS for the lab's gatekeeper origin (the workstation app), and for no other.
+      const preflight = (origin: string): Promise<Response> =>
+        fetch(new URL('v1/sessions', url), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      assert.equal((await preflight('https://keys.lab.example')).headers.get('access-control-allow-origin'), 'https://keys.lab.example');
+      assert.equal((await preflight('https://evil.example')).headers.get('access-control-allow-origin'), null);
 
       const login = (password: string): Promise<Response> =>
         fetch(new URL('v1/sessions', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password }) });
