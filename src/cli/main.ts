@@ -47,6 +47,7 @@ const COMMANDS: readonly TopLevelCommand[] = [
   { name: 'campaign', description: 'Campaigns: create (signs the manifest, registers it at the hub), list, close', load: labOpsModule },
   { name: 'ingest', description: 'Minimize, seal and upload a dataset into an open campaign, through the running gatekeeper; resumable (rerun after any crash)', load: labOpsModule },
   { name: 'device', description: "Annotators' devices: list, approve, refuse", load: labOpsModule },
+  { name: 'invite', description: "Lab-bound enrollment: the lab's roster per vendor, one-time invitations to it (delivered by the lab, out of band), and manual approval on or off", load: labOpsModule },
   { name: 'shred', description: "Destroy a batch's KEKs; logs a lab-signed deletion receipt, prints it", load: labOpsModule },
   { name: 'suspend', description: 'Suspend a vendor, an annotator or a device (logged)', load: labOpsModule },
   { name: 'reinstate', description: 'Reinstate a vendor, an annotator or a device (logged)', load: labOpsModule },
