@@ -165,3 +165,15 @@ eachBackend('through the admin API: roster, an invitation link with the code in 
     await server.close();
   }
 });
+
+// Single use under a race: the claim is one conditional UPDATE. On PostgreSQL (a pool of connections) the
+// redemptions really interleave, and without the condition several win; SQLite's one connection orders them.
+eachBackend('concurrent redemptions of one invitation by several devices: exactly one is bound', {}, async (h) => {
+  const inv = await invite(h, 'ann-g');
+  const devices = await Promise.all(Array.from({ length: 6 }, () => freshDevice('ann-g')));
+  const answers = await Promise.all(devices.map((d) => enroll(h, d, inv.code)));
+  assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409, 409, 409, 409, 409], JSON.stringify(answers.map((a) => a.body)));
+  const approved = await h.gk.db.selectFrom('devices').select('id').where('annotator', '=', 'ann-g').where('state', '=', 'approved').execute();
+  assert.deepEqual(approved.map((d) => d.id), [answers.findIndex((a) => a.status === 200)].map((i) => devices[i]!.id));
+  assert.equal((await h.records()).filter((r) => r.reason === `INVITED id=${inv.id}`).length, 1, 'one redemption on the log');
+});
