@@ -17,8 +17,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-if [ -f "$ROOT/dist/cli/main.js" ]; then keyhole() { node "$ROOT/dist/cli/main.js" "$@"; }
-else keyhole() { node --import tsx "$ROOT/src/cli/main.ts" "$@"; }; fi
+# The installed package's build; a checkout without one runs the sources through tsx.
+if [ -f "$ROOT/dist/cli/main.js" ]; then KEYHOLE=(node "$ROOT/dist/cli/main.js")
+else KEYHOLE=(node --import tsx "$ROOT/src/cli/main.ts"); fi
+keyhole() { "${KEYHOLE[@]}" "$@"; }
 
 BOTS=${BOTS:-3}
 DATASET=${DATASET:-$ROOT/demo/data/conversations.jsonl}
@@ -31,13 +33,23 @@ LAB_ID=acme-lab VENDOR_ID=acme-vendor CAMPAIGN=c1
 export KEYHOLE_KEYSTORE_PASSPHRASE=${KEYHOLE_KEYSTORE_PASSPHRASE:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 say() { printf '== %s\n' "$*" >&2; }
 
+# Services run as direct children (not through the shell function), so their PIDs are the node
+# processes themselves and SIGTERM reaches them: each finishes in-flight requests and exits.
 PIDS=()
+serve_bg() { # OUT ERR ARGS...
+  local out=$1 err=$2
+  shift 2
+  "${KEYHOLE[@]}" "$@" >"$out" 2>"$err" &
+  PIDS+=($!)
+}
 stop_all() {
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
 }
 trap stop_all EXIT
+trap 'exit 143' TERM INT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 wait_ready() { # URL NAME
@@ -78,32 +90,27 @@ LAB_CONFIG=$LAB/lab.yaml
 
 
 say "witness: keyhole witness serve"
-keyhole witness serve --config "$WITNESS/witness.yaml" --set listen.port="$WITNESS_PORT" --set metrics.port="$WITNESS_METRICS" \
-  --set "logs=[{\"origin\":\"$LAB_ID.example/keyhole/audit/v1\",\"vkey\":\"$LOG_VKEY\"}]" >"$WITNESS/serve.out" 2>"$WITNESS/serve.log" &
-PIDS+=($!)
+serve_bg "$WITNESS/serve.out" "$WITNESS/serve.log" witness serve --config "$WITNESS/witness.yaml" --set listen.port="$WITNESS_PORT" \
+  --set metrics.port="$WITNESS_METRICS" --set "logs=[{\"origin\":\"$LAB_ID.example/keyhole/audit/v1\",\"vkey\":\"$LOG_VKEY\"}]"
 wait_ready "http://127.0.0.1:$WITNESS_METRICS/readyz" witness
 
 say "lab: keyhole gatekeeper serve (witnessed)"
-keyhole gatekeeper serve --config "$LAB/gatekeeper.yaml" --set listen.port="$GK_PORT" --set admin.port="$ADMIN_PORT" \
-  --set "witnesses=[{\"url\":\"$WITNESS_URL\",\"vkey\":\"$WITNESS_VKEY\"}]" --set quorum=1 --set "workstation.hub=$HUB_URL" \
-  >"$LAB/serve.out" 2>"$LAB/serve.log" &
-PIDS+=($!)
+serve_bg "$LAB/serve.out" "$LAB/serve.log" gatekeeper serve --config "$LAB/gatekeeper.yaml" --set listen.port="$GK_PORT" --set admin.port="$ADMIN_PORT" \
+  --set "witnesses=[{\"url\":\"$WITNESS_URL\",\"vkey\":\"$WITNESS_VKEY\"}]" --set quorum=1 --set "workstation.hub=$HUB_URL"
 wait_ready "http://127.0.0.1:$GK_PORT/readyz" gatekeeper
 sed -i "s#^gatekeeper: .*#gatekeeper: http://127.0.0.1:$ADMIN_PORT/#" "$LAB_CONFIG"
 
 say "vendor: keyhole hub lab-add, hub serve"
 keyhole hub lab-add --config "$VENDOR/hub.yaml" --lab "$LAB_ID" --signing-key "$LAB_KEY" >&2
-keyhole hub serve --config "$VENDOR/hub.yaml" --set listen.port="$HUB_PORT" --set metrics.port="$HUB_METRICS" \
-  --set "workstationOrigin=http://127.0.0.1:$GK_PORT" >"$VENDOR/serve.out" 2>"$VENDOR/serve.log" &
-PIDS+=($!)
+serve_bg "$VENDOR/serve.out" "$VENDOR/serve.log" hub serve --config "$VENDOR/hub.yaml" --set listen.port="$HUB_PORT" --set metrics.port="$HUB_METRICS" \
+  --set "workstationOrigin=http://127.0.0.1:$GK_PORT"
 wait_ready "http://127.0.0.1:$HUB_METRICS/readyz" hub
 
 say "auditor: keyhole monitor init, monitor"
 MONITOR_KEY=$(keyhole monitor init --log "${GK_URL}log/" --vkey "$LOG_VKEY" --name auditor-1 --config "$MONITOR/monitor.yaml" | field 'public key')
 keyhole monitor-key auditor-1 --public-key "$MONITOR_KEY" --config "$LAB_CONFIG"
-keyhole monitor --config "$MONITOR/monitor.yaml" --set listen.port="$MONITOR_PORT" --set "witnesses=[\"$WITNESS_VKEY\"]" --set quorum=1 \
-  >"$MONITOR/alerts.jsonl" 2>"$MONITOR/monitor.log" &
-PIDS+=($!)
+serve_bg "$MONITOR/alerts.jsonl" "$MONITOR/monitor.log" monitor --config "$MONITOR/monitor.yaml" --set listen.port="$MONITOR_PORT" \
+  --set "witnesses=[\"$WITNESS_VKEY\"]" --set quorum=1
 wait_ready "http://127.0.0.1:$MONITOR_PORT/readyz" monitor
 
 say "lab: vendor add, campaign create, ingest"
@@ -124,8 +131,8 @@ python3 -c 'import json,sys; [print(l["annotator"], l["password"]) for l in json
 done
 
 say "annotators: $BOTS bots sign in and wait for the lab to approve their devices"
-keyhole bots --hub "$HUB_URL" --gatekeeper "$GK_URL" --campaign "$CAMPAIGN" --logins "$LOGINS" --skip-rate 0.15 >"$WORK/bots.json" 2>"$WORK/bots.log" &
-BOTS_PID=$!
+serve_bg "$WORK/bots.json" "$WORK/bots.log" bots --hub "$HUB_URL" --gatekeeper "$GK_URL" --campaign "$CAMPAIGN" --logins "$LOGINS" --skip-rate 0.15
+BOTS_PID=${PIDS[-1]}
 say "lab: keyhole device list --pending, device approve"
 approved=0
 for _ in $(seq 600); do

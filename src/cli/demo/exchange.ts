@@ -24,24 +24,22 @@
  * with `monitor.suspend`, asks the gatekeeper to suspend offenders.
  */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../../core/bytes.js';
 import type { CampaignManifest, TaskType } from '../../core/campaign-manifest.js';
-import { cosignatureVerifier, ed25519Cosigner } from '../../core/cosignature.js';
+import { ed25519Cosigner } from '../../core/cosignature.js';
 import { fail } from '../../core/errors.js';
 import { ed25519NoteVerifier } from '../../core/note.js';
-import { Identifier, Sha256Hex, parseJsonText, parseWith } from '../../core/schema.js';
+import { Identifier, parseWith } from '../../core/schema.js';
 import { openGatekeeperDatabase, type GatekeeperDatabase } from '../../gatekeeper/db/database.js';
 import { openGatekeeper, type Gatekeeper } from '../../gatekeeper/gatekeeper.js';
-import { gatekeeperApp } from '../../gatekeeper/http.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { createKeystoreFile, openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
 import type { RootKey } from '../../gatekeeper/keystore/root-key.js';
 import { registerMonitor } from '../../gatekeeper/monitor-request.js';
-import { adminApp } from '../../gatekeeper/admin/admin-app.js';
 import { putOperator } from '../../gatekeeper/admin/operators.js';
 import { lockLogDirectory, type WriterLock } from '../../gatekeeper/writer-lock.js';
 import { addAnnotator, addToRoster } from '../../hub/accounts.js';
@@ -59,7 +57,6 @@ import { CampaignStore, readJsonFile } from '../../lab/lab-store.js';
 import { FileSystemStorage } from '../../log/fs-storage.js';
 import { detectFormat } from '../../minimize/formats/registry.js';
 import { readLines } from '../../minimize/line-reader.js';
-import { WitnessQuorum } from '../../log/witness-client.js';
 import { witnessApp } from '../../log/witness-server.js';
 import type { Alert, AlertSink } from '../../monitor/alerts/alert.js';
 import { SuspensionClient } from '../../monitor/alerts/suspension-client.js';
@@ -73,7 +70,9 @@ import { nodePrimitives as p } from '../../platform/node-primitives.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { openBlobStore } from '../../storage/open-blob-store.js';
 import { openHubDatabase, type HubDatabase } from '../../storage/open-database.js';
-import { serveWorkstation } from '../../workstation/serve.js';
+import { GatekeeperConfig } from '../services/gatekeeper-config.js';
+import { startGatekeeperService } from '../services/gatekeeper-service.js';
+import { jsonLog } from '../services/json-log.js';
 import { listenOn, type Listening } from '../services/listen.js';
 
 
@@ -201,12 +200,12 @@ async function fileOrCreate(path: string, make: () => Promise<void>): Promise<vo
 }
 
 /**
- * The lab's root key from dataDir's keystore, with the passphrase from
- * $KEYHOLE_KEYSTORE_PASSPHRASE or, for the demo only, a generated one kept
- * beside it. `create`: make both on first start; otherwise a missing keystore
- * is an error that says to run the demo first.
+ * The lab's root key from its keystore in dataDir, with the passphrase from
+ * $KEYHOLE_KEYSTORE_PASSPHRASE or, for the demo only, a generated one kept in
+ * the lab's directory. `create`: make both on first start; otherwise a
+ * missing keystore is an error that says to run the demo first.
  */
-export async function demoRootKey(dataDir: string, create: boolean): Promise<RootKey> {
+export async function demoRootKey(dataDir: string, create: boolean): Promise<{ root: RootKey; passphrase: string }> {
   const keystore = join(dataDir, DataDirLayout.keystore);
   if (!create) await access(keystore).catch(() => fail('NOT_FOUND', `no keystore in ${dataDir}; run \`keyhole demo --data-dir ${dataDir}\` first`));
   let passphrase = process.env[PASSPHRASE_ENV];
@@ -220,7 +219,7 @@ export async function demoRootKey(dataDir: string, create: boolean): Promise<Roo
     created = await createKeystoreFile(p, keystore, passphrase);
   });
   try {
-    return created ?? (await openKeystoreFile(p, keystore, passphrase));
+    return { root: created ?? (await openKeystoreFile(p, keystore, passphrase)), passphrase };
   } catch (err) {
     if (err instanceof Error && 'code' in err && err.code === 'DECRYPT_FAILED') {
       fail('DECRYPT_FAILED', `${keystore} does not open with the passphrase from ${process.env[PASSPHRASE_ENV] ? `$${PASSPHRASE_ENV}` : join(dataDir, DataDirLayout.passphrase)}; use the passphrase it was made with, or another --data-dir`);
@@ -250,8 +249,6 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     closers.length = 0;
   };
   try {
-    const lock: WriterLock = await lockLogDirectory(join(dataDir, DataDirLayout.logDir));
-    closers.push(() => lock.release());
     const existing = await readLabConfig(dataDir);
     if (existing !== undefined && existing.campaign !== campaign) {
       fail('CONFLICT', `${dataDir} holds campaign ${existing.campaign}, not ${campaign}; use another --data-dir (or the same campaign)`);
@@ -261,44 +258,64 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     if (existing !== undefined && (db !== existing.db || blobLocation !== existing.blobs)) {
       fail('CONFLICT', `${dataDir} was set up with ${existing.db ?? 'SQLite'} and ${existing.blobs ?? 'blobs on disk'}; start it with the same --db and --blobs, or use another --data-dir`);
     }
-    const root = await demoRootKey(dataDir, true);
+    const { root, passphrase } = await demoRootKey(dataDir, true);
     const schemaPrefix = o.pgSchemaPrefix ?? existing?.pgSchemaPrefix ?? 'keyhole';
     const pgSchema = (part: string): { pgSchema?: string } => (db?.startsWith('postgres') ? { pgSchema: `${schemaPrefix}_${part}` } : {});
-    const gatekeeperDb = await openGatekeeperDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.gatekeeperDb)}`, pgSchema('gatekeeper'));
-    closers.push(() => gatekeeperDb.close());
-    const logStorage = new FileSystemStorage(join(dataDir, DataDirLayout.logDir));
-
-    // The witness must know the log key before the witnessed gatekeeper opens: it is made on the first open.
-    const first = await openGatekeeper({ primitives: p, lab: DEMO_LAB, database: gatekeeperDb, root, logStorage, logOrigin: LOG_ORIGIN, alert: () => {} });
-    const logVkey = first.logKey.verifierKey;
-    await first.close();
     const basePort = o.port ?? 0;
     const at = (offset: number): number => (basePort === 0 ? 0 : basePort + offset);
+
+    // What `keyhole gatekeeper init` does on the lab's host: the log key (the witness must know it
+    // before the witnessed gatekeeper starts) and the first admin operator, with its key file.
+    const operatorKeyPath = join(dataDir, DataDirLayout.operatorKey);
+    await fileOrCreate(operatorKeyPath, async () => void (await createOperatorKey(operatorKeyPath)));
+    const operatorSigner = await readOperatorKey(operatorKeyPath);
+    const logVkey = await (async () => {
+      const lock: WriterLock = await lockLogDirectory(join(dataDir, DataDirLayout.logDir));
+      const database = await openGatekeeperDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.gatekeeperDb)}`, pgSchema('gatekeeper'));
+      try {
+        const first = await openGatekeeper({ primitives: p, lab: DEMO_LAB, database, root, logStorage: new FileSystemStorage(join(dataDir, DataDirLayout.logDir)), logOrigin: LOG_ORIGIN, alert: () => {} });
+        await putOperator(first, { id: DEMO_OPERATOR, publicKey: toBase64Url(operatorSigner.publicKey), role: 'admin' }, 'init');
+        await first.close();
+        return first.logKey.verifierKey;
+      } finally {
+        await database.close();
+        await lock.release();
+      }
+    })();
+
     const cosigner = await ed25519Cosigner(p, WITNESS_NAME, await seedFile(join(dataDir, DataDirLayout.witnessKey)));
     const witnessServer = await listenOn(
       witnessApp({ primitives: p, cosigner, logs: new Map([[LOG_ORIGIN, await ed25519NoteVerifier(p, logVkey)]]), state: new FileSystemStorage(join(dataDir, DataDirLayout.witnessDir)) }).fetch,
       at(2),
     );
     closers.push(() => witnessServer.close());
-    const gk = await openGatekeeper({
-      primitives: p,
-      lab: DEMO_LAB,
-      database: gatekeeperDb,
-      root,
-      logStorage,
-      logOrigin: LOG_ORIGIN,
-      witnessing: new WitnessQuorum({ witnesses: [{ url: witnessServer.url, verifier: await cosignatureVerifier(p, cosigner.verifierKey) }], quorum: 1 }),
-      alert: () => {},
-    });
-    closers.push(() => gk.close());
 
-    // The gatekeeper's origin serves the app too: take its port first so the hub's CORS can name it.
-    let mounted: Hono | undefined;
-    const gatekeeperServer: Listening = await listenOn((req) => (mounted === undefined ? new Response(null, { status: 503 }) : mounted.fetch(req)), at(0));
-    closers.push(() => gatekeeperServer.close());
+    // The lab's gatekeeper as `keyhole gatekeeper serve` runs it: the same service, config and listeners.
+    const gatekeeperConfig = parseWith(
+      GatekeeperConfig,
+      {
+        lab: DEMO_LAB,
+        database: db ?? `sqlite:${DataDirLayout.gatekeeperDb}`,
+        ...(db?.startsWith('postgres') ? { databaseSchema: `${schemaPrefix}_gatekeeper` } : {}),
+        keystore: { file: DataDirLayout.keystore, passphraseEnv: PASSPHRASE_ENV },
+        log: { dir: DataDirLayout.logDir, origin: LOG_ORIGIN },
+        listen: { host: '127.0.0.1', port: at(0) },
+        admin: { host: '127.0.0.1', port: at(4) },
+        witnesses: [{ url: witnessServer.url, vkey: cosigner.verifierKey }],
+        quorum: 1,
+        workstation: { bundle: resolve(o.bundleDir) },
+      },
+      'demo gatekeeper config',
+    );
+    const gatekeeperLog = createWriteStream(join(dataDir, DataDirLayout.lab, 'gatekeeper.log'), { flags: 'a', mode: 0o600 });
+    closers.push(() => new Promise<void>((done) => gatekeeperLog.end(done)));
+    const gatekeeperService = await startGatekeeperService({ config: gatekeeperConfig, baseDir: dataDir, log: jsonLog('gatekeeper', (line) => void gatekeeperLog.write(line)), env: { [PASSPHRASE_ENV]: passphrase } });
+    closers.push(() => gatekeeperService.close());
+    const gk = gatekeeperService.gk;
+    const gatekeeperDb = gatekeeperService.database;
+    const gatekeeperServer = { url: gatekeeperService.publicUrl };
+    const adminServer = { url: gatekeeperService.adminUrl };
 
-    const bundlePath = join(o.bundleDir, 'bundle.json');
-    const bundle = parseWith(z.object({ sha256: Sha256Hex }).passthrough(), parseJsonText(await readFile(bundlePath, 'utf8'), bundlePath), bundlePath);
     const hubKeyPath = join(dataDir, DataDirLayout.hubKey);
     await fileOrCreate(hubKeyPath, () => createHubKeyFile(hubKeyPath, DEMO_VENDOR));
     const hubDb = await openHubDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.hubDb)}`, pgSchema('hub'));
@@ -317,27 +334,6 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
     );
     closers.push(() => hubServer.close());
 
-    const app = new Hono();
-    app.route('/workstation', serveWorkstation({ bundleDir: o.bundleDir, hub: hubServer.url, gatekeeper: gatekeeperServer.url }));
-    const gkApp = gatekeeperApp(gk, logStorage, (e) => console.error(`gatekeeper internal error: ${e instanceof Error ? e.message : String(e)}`));
-    app.all('*', (c) => gkApp.fetch(c.req.raw));
-    mounted = app;
-
-    // The lab's operator, through the admin API as in a deployment: `gatekeeper init` made this
-    // first admin on the gatekeeper's own host (here: a key file in the lab's directory).
-    const operatorKeyPath = join(dataDir, DataDirLayout.operatorKey);
-    await fileOrCreate(operatorKeyPath, async () => void (await createOperatorKey(operatorKeyPath)));
-    const operatorSigner = await readOperatorKey(operatorKeyPath);
-    await putOperator(gk, { id: DEMO_OPERATOR, publicKey: toBase64Url(operatorSigner.publicKey), role: 'admin' }, 'init');
-    const adminServer = await listenOn(
-      adminApp(gk, {
-        facts: { gatekeeperUrl: gatekeeperServer.url, logVkey, witnesses: [cosigner.verifierKey], quorum: 1, workstation: bundle.sha256 },
-        witnessed: true,
-        onInternalError: (e) => console.error(`gatekeeper admin internal error: ${e instanceof Error ? e.message : String(e)}`),
-      }).fetch,
-      at(4),
-    );
-    closers.push(() => adminServer.close());
     const admin = new GatekeeperAdminClient(adminServer.url, DEMO_LAB, DEMO_OPERATOR, operatorSigner, p);
     // What `keyhole gatekeeper init` writes for the lab's tools: `keyhole results pull --config <dataDir>/lab.yaml` etc.
     await writeFileAtomic(

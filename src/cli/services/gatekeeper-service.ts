@@ -14,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { cosignatureVerifier } from '../../core/cosignature.js';
@@ -43,6 +43,7 @@ export const PACKAGED_WORKSTATION = new URL('../../../dist/workstation-app', imp
 
 export interface RunningGatekeeper {
   readonly gk: Gatekeeper;
+  readonly database: GatekeeperDatabase;
   readonly publicUrl: string;
   readonly adminUrl: string;
   readonly logVkey: string;
@@ -150,7 +151,7 @@ export async function startGatekeeperService(o: GatekeeperServiceOptions): Promi
       }
       let app = workstations.get(hub);
       if (app === undefined) {
-        app = serveWorkstation({ bundleDir, hub, gatekeeper: publicUrl });
+        app = new Hono().route('/workstation', serveWorkstation({ bundleDir, hub, gatekeeper: publicUrl }));
         workstations.set(hub, app);
       }
       return app;
@@ -160,14 +161,13 @@ export async function startGatekeeperService(o: GatekeeperServiceOptions): Promi
     const publicApp = new Hono();
     publicApp.get('/healthz', healthz);
     publicApp.get('/readyz', ready);
-    publicApp.all('/workstation/*', async (c) => {
+    const workstation = async (c: Context): Promise<Response> => {
       const app = await workstationFor();
       if (app === undefined) return c.json({ error: { code: 'UNAVAILABLE', message: 'the workstation app needs one vendor hub: add a vendor with a hub URL, or set workstation.hub' } }, 503);
-      const url = new URL(c.req.url);
-      url.pathname = url.pathname.slice('/workstation'.length) || '/';
-      return app.fetch(new Request(url, c.req.raw));
-    });
-    publicApp.get('/workstation', (c) => c.redirect('/workstation/', 308));
+      return app.fetch(c.req.raw);
+    };
+    publicApp.all('/workstation', workstation);
+    publicApp.all('/workstation/*', workstation);
     const gkApp = gatekeeperApp(gk, storage, internal);
     publicApp.all('*', (c) => gkApp.fetch(c.req.raw));
     publicServer.mount(publicApp.fetch);
@@ -193,7 +193,7 @@ export async function startGatekeeperService(o: GatekeeperServiceOptions): Promi
     const purge = setInterval(() => void purgeExpiredNonces(gk.db, Math.floor(Date.now() / 1000)).catch((err: unknown) => log.error('nonce purge failed', errorFields(err))), 60_000);
     closers.push(async () => clearInterval(purge));
     log.info('gatekeeper serving', { lab: gk.lab, public: publicUrl, admin: adminServer.url, log: gk.logKey.verifierKey, witnesses: witnesses.length, quorum: facts.quorum });
-    return { gk, publicUrl, adminUrl: adminServer.url, logVkey: gk.logKey.verifierKey, metrics, close: closeAll };
+    return { gk, database, publicUrl, adminUrl: adminServer.url, logVkey: gk.logKey.verifierKey, metrics, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
