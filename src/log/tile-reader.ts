@@ -180,8 +180,8 @@ export class TileNodeSource implements NodeSource {
   /**
    * Tiles are cached under "level/index": a full tile's content is fixed, and
    * this source's partial tiles are those of its tree size. The tlog-tiles
-   * path (BigInt digit groups) is only built to read a tile, which kept it
-   * off the cached path.
+   * path (BigInt digit groups) is built only to read a tile, so a cache hit
+   * does not pay for it.
    */
   private tileNodes(level: number, index: number): Promise<TileNodes> {
     const width = partialTileSize(level, index, this.treeSize);
