@@ -14,6 +14,7 @@ import { deviceId } from '../../src/core/device.js';
 import { openGrant, sealGrant, signReleaseEnded, signReleaseRequest, verifyReleaseEnded, verifyReleaseRequest, type ReleaseEnded, type ReleaseRequest } from '../../src/core/release.js';
 import { openLabel, sealLabel, type LabelBinding } from '../../src/core/label.js';
 import { openLabSection, sealLabSection } from '../../src/core/lab-section.js';
+import { invitationHash, signEnrollmentRequest, verifyEnrollmentRequest, type EnrollmentRequest } from '../../src/core/enrollment-request.js';
 import { recordingPrimitives, replayPrimitives } from './replay-primitives.js';
 
 const base = nodePrimitives;
@@ -331,6 +332,66 @@ async function checkReleaseEnded(f: ReleaseEndedFile): Promise<string[]> {
   return problems;
 }
 
+// ---------------------------------------------------------------- enrollment request (SPEC §2.3)
+
+interface EnrollmentFile {
+  format: 'keyhole-enrollment-v1';
+  device_signing_seed: string;
+  device_kex_secret: string;
+  device_id: string;
+  code: string;
+  invitation: string;
+  annotator: string;
+  request: EnrollmentRequest;
+  tampered: { name: string; value: unknown; error: string }[];
+}
+
+async function enrollmentFile(): Promise<EnrollmentFile> {
+  const device = await deviceFrom(fromHex('1a'.repeat(32)), fromHex('1b'.repeat(32)));
+  const code = toBase64Url(fromHex('1c'.repeat(32)));
+  const request = await signEnrollmentRequest(base, device.signer, device.keys.kex, code, 'ann-7');
+  const other = await deviceFrom(fromHex('1d'.repeat(32)), fromHex('1e'.repeat(32)));
+  const byOther = await signEnrollmentRequest(base, other.signer, other.keys.kex, code, 'ann-7');
+  const otherCode = toBase64Url(fromHex('1f'.repeat(32)));
+  return {
+    format: 'keyhole-enrollment-v1',
+    device_signing_seed: '1a'.repeat(32),
+    device_kex_secret: '1b'.repeat(32),
+    device_id: await deviceId(base, device.keys),
+    code,
+    invitation: toBase64Url(await invitationHash(base, code)),
+    annotator: 'ann-7',
+    request,
+    tampered: [
+      { name: 'another code than the one hashed', value: { ...request, code: otherCode }, error: 'MISMATCH' },
+      { name: 'another code with its hash, the signature unchanged', value: { ...request, body: { ...request.body, invitation: toBase64Url(await invitationHash(base, otherCode)) }, code: otherCode }, error: 'BAD_SIGNATURE' },
+      { name: 'annotator changed', value: { ...request, body: { ...request.body, annotator: 'ann-8' } }, error: 'BAD_SIGNATURE' },
+      { name: 'signed by another device, naming this one', value: { ...byOther, body: { ...byOther.body, signing: request.body.signing, kex: request.body.kex } }, error: 'BAD_SIGNATURE' },
+      { name: 'kex key swapped for another device\'s', value: { ...request, body: { ...request.body, kex: byOther.body.kex } }, error: 'BAD_SIGNATURE' },
+      { name: 'an unknown member', value: { ...request, body: { ...request.body, note: 'x' } }, error: 'BAD_FORMAT' },
+      { name: 'version 2', value: { ...request, body: { ...request.body, v: 2 } }, error: 'UNKNOWN_VERSION' },
+      { name: 'code of 31 bytes', value: { ...request, code: toBase64Url(new Uint8Array(31)) }, error: 'BAD_LENGTH' },
+      { name: 'code not canonical base64url', value: { ...request, code: nonCanonical(request.code) }, error: 'BAD_ENCODING' },
+    ],
+  };
+}
+
+async function checkEnrollment(f: EnrollmentFile): Promise<string[]> {
+  const problems: string[] = [];
+  const device = await deviceFrom(fromHex(f.device_signing_seed), fromHex(f.device_kex_secret));
+  if ((await deviceId(base, device.keys)) !== f.device_id) problems.push('device id differs');
+  if (toBase64Url(await invitationHash(base, f.code)) !== f.invitation) problems.push('invitation hash differs');
+  const request = await signEnrollmentRequest(base, device.signer, device.keys.kex, f.code, f.annotator);
+  if (JSON.stringify(request) !== JSON.stringify(f.request)) problems.push('enrollment request does not reproduce');
+  const verified = await verifyEnrollmentRequest(base, f.request);
+  if (verified.device !== f.device_id || toBase64Url(verified.invitation) !== f.invitation) problems.push('verified request names another device or invitation');
+  for (const t of f.tampered) {
+    const got = await outcome(() => verifyEnrollmentRequest(base, t.value));
+    if (got !== t.error) problems.push(`tampered "${t.name}": got ${got}, want ${t.error}`);
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------- label
 
 interface LabelFile {
@@ -443,6 +504,7 @@ export const CORE_VECTOR_FILES = {
   'sealed-item.json': { generate: sealedItemFile, check: (f: unknown) => checkSealedItem(f as SealedItemFile) },
   'release.json': { generate: releaseFile, check: (f: unknown) => checkRelease(f as ReleaseFile) },
   'release-ended.json': { generate: releaseEndedFile, check: (f: unknown) => checkReleaseEnded(f as ReleaseEndedFile) },
+  'enrollment.json': { generate: enrollmentFile, check: (f: unknown) => checkEnrollment(f as EnrollmentFile) },
   'label.json': { generate: labelFile, check: (f: unknown) => checkLabel(f as LabelFile) },
   'lab-section.json': { generate: labSectionFile, check: (f: unknown) => checkLabSection(f as LabSectionFile) },
 } as const;
@@ -451,6 +513,7 @@ export const FORMAT_OF_FILE: Record<string, string> = {
   'sealed-item.json': 'keyhole-sealed-item-v1',
   'release.json': 'keyhole-release-v1',
   'release-ended.json': 'keyhole-release-ended-v1',
+  'enrollment.json': 'keyhole-enrollment-v1',
   'label.json': 'keyhole-label-v1',
   'lab-section.json': 'keyhole-lab-section-v1',
 };
