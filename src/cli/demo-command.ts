@@ -133,6 +133,14 @@ export function registerExchangeCommands(program: Command): void {
         console.log(`bots submitted ${run.choices.length} labels in ${seconds.toFixed(1)} s${stopped.length > 0 ? `; ${stopped.length} bots stopped early: ${[...new Set(stopped)].join('; ')}` : ''}`);
         console.log(formatCollectReport(report));
         console.log(`monitor: ${ex.alerts.length} alerts${ex.alerts.length > 0 ? ` (${[...new Set(ex.alerts.map((a) => a.rule))].join(', ')})` : ''}`);
+        if (report.total.itemsLabelled < report.total.items) {
+          // Say which items stayed unlabelled and why the bots stopped, and fail the run (issue 16).
+          const labelled = new Set((await ex.store.results()).accepted.map((a) => a.item));
+          const left = (await ex.store.requireLedger()).items.filter((i) => !labelled.has(i.item));
+          console.log(`UNFINISHED: ${left.length} of ${report.total.items} items have no label: ${left.slice(0, 10).map((i) => `${i.item} (dataset line ${i.line})`).join(', ')}${left.length > 10 ? ', …' : ''}`);
+          console.log(`  why: ${stopped.length > 0 ? `bots stopped on ${[...new Set(stopped)].join('; ')}` : 'every bot found the queue empty (items held by expired or abandoned leases, or refused by the gatekeeper)'}; see \`keyhole status --config ${join(o.dataDir, 'lab.yaml')}\``);
+          process.exitCode = 1;
+        }
       } finally {
         if (o.exitAfterBots) await stop();
       }
