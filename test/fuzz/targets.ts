@@ -22,6 +22,7 @@ import { TASK_TYPES, signCampaignManifest, verifyCampaignManifest } from '../../
 import { formatCheckpointBody, openCheckpoint, parseCheckpointBody, signCheckpoint } from '../../src/core/checkpoint.js';
 import { cosignatureVerifier, ed25519Cosigner, parseTimestampedSignature } from '../../src/core/cosignature.js';
 import { deviceId } from '../../src/core/device.js';
+import { signEnrollmentRequest, verifyEnrollmentRequest } from '../../src/core/enrollment-request.js';
 import { KeyholeError, type ErrorCode } from '../../src/core/errors.js';
 import { parseItemContent, taskView } from '../../src/core/item-content.js';
 import { openLabSection, sealLabSection } from '../../src/core/lab-section.js';
@@ -97,6 +98,7 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
   const assignment = await signAssignment(hub, body);
   const request = await signReleaseRequest(p, { signer: device.signer, keys: deviceKeys }, assignment, NOW);
   const grant = await sealGrant(p, request, deviceKeys.kex, dekOf);
+  const enrollment = await signEnrollmentRequest(p, device.signer, deviceKeys.kex, toBase64Url(seed(12)), 'ann-7');
 
   const result = await p.x25519FromSecret(seed(30));
   const binding: LabelBinding = { v: 1, lab: body.lab, campaign: body.campaign, item: body.item, digest: body.digest, lease: body.lease, annotator: body.annotator, device: body.device, resultKey: toBase64Url(result.publicKey) };
@@ -180,6 +182,7 @@ export async function fuzzTargets(): Promise<FuzzTarget<any>[]> {
     target('lab section: open', mutatedBytes(labSection), (bytes: Uint8Array) => openLabSection(p, result, sealedHead.digest, bytes)),
     target('assignment: verify', mutatedJsonText(assignment), (t: string) => verifyAssignment(p, hub.publicKey, jsonOf(t, 'assignment'), NOW)),
     target('release request: verify', mutatedJsonText(request), (t: string) => verifyReleaseRequest(p, jsonOf(t, 'release request'), deviceKeys, NOW)),
+    target('enrollment request: verify', mutatedJsonText(enrollment), (t: string) => verifyEnrollmentRequest(p, jsonOf(t, 'enrollment request'))),
     target('release grant: open', mutatedJsonText(grant), async (t: string) => {
       const got = await typedOutcome(() => openGrant(p, jsonOf(t, 'grant'), request, device.kex));
       if (got === 'OK') assert.deepEqual(jsonOf(t, 'grant'), grant);
