@@ -77,5 +77,17 @@ export function defineConcurrency(kind: DbKind, available: () => Promise<boolean
       assert.equal(counts.length, ITEMS);
       for (const c of counts) assert.equal(Number(c.n), OVERLAP, `item ${c.item} was leased ${c.n} times`);
     });
+
+    test('one annotator asking 12 times at once gets one lease, whichever hub answers', async (t) => {
+      if (!(await gate(t))) return;
+      await putCampaign(h, acme, 'solo', { overlap: OVERLAP });
+      const items = await Promise.all(Array.from({ length: 12 }, (_, i) => sealFixture(acme, 'solo', `s-${String(i).padStart(2, '0')}`)));
+      assert.equal((await uploadItems(h, acme, 'solo', items)).status, 200);
+      const w = workers[0]!;
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => lease(hubOf(i), w, acme, 'solo')));
+      for (const r of answers) assert.equal(r.status, 200, JSON.stringify(r.json));
+      const leases = new Set(answers.map((r) => (r.json.assignment as Assignment).body.lease));
+      assert.equal(leases.size, 1, `one annotator got ${leases.size} leases at once`);
+    });
   });
 }
