@@ -14,11 +14,11 @@ import { signFor } from '../../src/core/signing.js';
 import type { Hono } from 'hono';
 import { adminApp } from '../../src/gatekeeper/admin/admin-app.js';
 import { putOperator } from '../../src/gatekeeper/admin/operators.js';
-import { approveDevice, importDevice, setManualApproval } from '../../src/gatekeeper/enrollment.js';
+import { approveDevice, importDevice, refuseDevice, setManualApproval } from '../../src/gatekeeper/enrollment.js';
 import { GatekeeperAdminClient } from '../../src/lab/admin-client.js';
 import { listen } from '../log/support/serve.js';
 import { issueInvitation, listInvitations, revokeInvitation } from '../../src/gatekeeper/invitations.js';
-import { addToRoster } from '../../src/gatekeeper/roster.js';
+import { addToRoster, removeFromRoster } from '../../src/gatekeeper/roster.js';
 import { ReleaseDenied, requestRelease } from '../../src/workstation/release-client.js';
 import { HUB, LAB, p, type Device, type Harness } from './support/harness.js';
 import { eachBackend } from './support/suite.js';
@@ -176,4 +176,23 @@ eachBackend('concurrent redemptions of one invitation by several devices: exactl
   const approved = await h.gk.db.selectFrom('devices').select('id').where('annotator', '=', 'ann-g').where('state', '=', 'approved').execute();
   assert.deepEqual(approved.map((d) => d.id), [answers.findIndex((a) => a.status === 200)].map((i) => devices[i]!.id));
   assert.equal((await h.records()).filter((r) => r.reason === `INVITED id=${inv.id}`).length, 1, 'one redemption on the log');
+});
+
+eachBackend('an invitation stops working when its person leaves the roster, and does not overturn a device the lab refused', {}, async (h) => {
+  const left = await invite(h, 'ann-h');
+  await removeFromRoster(h.gk, HUB, 'ann-h', 'test-operator');
+  const d = await freshDevice('ann-h');
+  const res = await enroll(h, d, left.code);
+  assert.deepEqual([res.status, res.body.error.code], [403, 'DENIED']);
+  assert.equal(await keysFor(h, d), 'DEVICE_UNKNOWN');
+
+  const inv = await invite(h, 'ann-i');
+  const refused = await freshDevice('ann-i');
+  await refuseDevice(h.gk, await importDevice(h.gk, { vendor: HUB, annotator: 'ann-i', signing: toBase64Url(refused.keys.signing), kex: toBase64Url(refused.keys.kex) }));
+  const again = await enroll(h, refused, inv.code);
+  assert.deepEqual([again.status, again.body.error.code], [403, 'DENIED']);
+  assert.equal((await deviceState(h, refused.id))?.state, 'refused');
+  assert.equal(await keysFor(h, refused), 'DEVICE_NOT_APPROVED');
+  const fresh = await freshDevice('ann-i');
+  assert.equal((await enroll(h, fresh, inv.code)).status, 200, 'control: the invitation was not used up by the refusal');
 });
