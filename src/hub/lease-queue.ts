@@ -332,6 +332,8 @@ export async function requestLease(ctx: HubContext, annotator: Annotator, lab: s
     const now = ctx.clock();
     // Again inside the transaction: a suspension that landed meanwhile has revoked what it saw, so issue nothing new.
     await holdStanding(trx, pg, lab, annotator.id, request.device);
+    // A statement of its own, after the roster lock: joined into the locking query it would read the
+    // leases as of before the wait and miss one a concurrent request just committed (READ COMMITTED).
     const held = await openLeaseOf(trx, c, annotator.id, now);
     if (held !== undefined) {
       if (held.device !== request.device) refuse('CONFLICT', `lease ${held.id} is open on another device; submit, skip or let it expire first`);
