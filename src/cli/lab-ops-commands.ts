@@ -243,6 +243,10 @@ export function registerLabOpsCommands(program: Command): void {
   withConfig(kek.command('rotate').description("A new KEK for the batch; every registered item's slot rewrapped, the old KEK destroyed (logged)"))
     .argument('<batch>')
     .action(async (batch: string, o: { config: string }) => print(await (await lab(o)).admin.rotate(batch)));
+  const root = program.command('root').description("The gatekeeper's root key");
+  withConfig(root.command('rewrap').description('A new root key in a new keystore file (same passphrase); every secret and KEK rewrapped under it while the gatekeeper serves (admin; logged)')).action(
+    async (o: { config: string }) => print(await (await lab(o)).admin.rewrapRoot()),
+  );
   withConfig(program.command('monitor-key').description("Authorize a monitor's key to request suspensions (logged)"))
     .argument('<name>')
     .requiredOption('--public-key <b64u>')

@@ -52,6 +52,7 @@ const COMMANDS: readonly TopLevelCommand[] = [
   { name: 'suspend', description: 'Suspend a vendor, an annotator or a device (logged)', load: labOpsModule },
   { name: 'reinstate', description: 'Reinstate a vendor, an annotator or a device (logged)', load: labOpsModule },
   { name: 'kek', description: 'Batch keys', load: labOpsModule },
+  { name: 'root', description: "The gatekeeper's root key", load: labOpsModule },
   { name: 'monitor-key', description: "Authorize a monitor's key to request suspensions (logged)", load: labOpsModule },
   {
     name: 'monitor',

@@ -197,6 +197,9 @@ export class GatekeeperAdminClient {
   rotate(batch: string): Promise<{ rewrapped: number }> {
     return this.call('POST', `/admin/v1/batches/${encodeURIComponent(batch)}/rotate`, z.object({ rewrapped: z.number().int() }).strict());
   }
+  rewrapRoot(): Promise<{ secrets: number; keks: number }> {
+    return this.call('POST', '/admin/v1/root/rewrap', z.object({ secrets: z.number().int(), keks: z.number().int() }).strict());
+  }
   async putMonitor(name: string, publicKey: string): Promise<void> {
     await this.call('PUT', `/admin/v1/monitors/${encodeURIComponent(name)}`, Ok, { publicKey });
   }

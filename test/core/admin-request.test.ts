@@ -1,4 +1,4 @@
-/** SPEC §12: the operator-signed admin request, against the published vector (vectors/core/admin-request.json). */
+/** SPEC §12: the operator-signed admin request, against the published vector (vectors/admin/request.json). */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
@@ -6,7 +6,7 @@ import { adminRequestBody, adminSignedMessage, parseOperatorSignatureHeader } fr
 import { fromBase64Url, fromHex, fromUtf8, utf8 } from '../../src/core/bytes.js';
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
 
-const v = JSON.parse(readFileSync(new URL('../../vectors/core/admin-request.json', import.meta.url), 'utf8')) as {
+const v = JSON.parse(readFileSync(new URL('../../vectors/admin/request.json', import.meta.url), 'utf8')) as {
   seed: string;
   publicKey: string;
   request: { lab: string; operator: string; method: 'PUT'; path: string; body: string };

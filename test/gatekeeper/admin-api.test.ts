@@ -40,6 +40,7 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: `/admin/v1/campaigns/${CAMPAIGN}/close`, body: { shred: true }, need: 'admin' },
   { method: 'POST', path: `/admin/v1/batches/${BATCH}/shred`, need: 'admin' },
   { method: 'POST', path: `/admin/v1/batches/${BATCH}/rotate`, need: 'admin' },
+  { method: 'POST', path: '/admin/v1/root/rewrap', need: 'admin' },
   { method: 'PUT', path: '/admin/v1/monitors/m1', body: { publicKey: toBase64Url(new Uint8Array(32).fill(5)) }, need: 'admin' },
 ];
 

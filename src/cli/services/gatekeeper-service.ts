@@ -12,8 +12,8 @@
  * warned about at every start and shown by status. SIGINT/SIGTERM finish
  * in-flight requests, then close the log and the database.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { access, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -25,7 +25,8 @@ import { openGatekeeperDatabase, type GatekeeperDatabase } from '../../gatekeepe
 import { openGatekeeper, type Gatekeeper } from '../../gatekeeper/gatekeeper.js';
 import { gatekeeperApp } from '../../gatekeeper/http.js';
 import { kmsRootKey } from '../../gatekeeper/keystore/kms-root-key.js';
-import { openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
+import { createKeystoreFile, openKeystoreFile } from '../../gatekeeper/keystore/passphrase-keystore.js';
+import { RotatingRootKey, rewrapStoredValues, rootOpensDatabase, type RewrapCounts } from '../../gatekeeper/keystore/root-rotation.js';
 import type { RootKey } from '../../gatekeeper/keystore/root-key.js';
 import { purgeExpiredNonces } from '../../gatekeeper/policy/nonce-unused.js';
 import { lockLogDirectory } from '../../gatekeeper/writer-lock.js';
@@ -72,6 +73,72 @@ export function openConfiguredDatabase(config: GatekeeperConfig, baseDir: string
   return openGatekeeperDatabase(sqliteAt(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
 }
 
+const nextKeystore = (config: GatekeeperConfig, baseDir: string): string => `${at(baseDir, config.keystore.file)}.next`;
+
+/**
+ * Opens the root key, finishing a root rewrap a crash interrupted: the new
+ * keystore is written beside the old one (`<file>.next`) before the database
+ * is rewrapped, and renamed over it after. So if `.next` is there, either the
+ * database was not rewrapped yet (the old key opens it: `.next` is dropped)
+ * or it was (the new key opens it: `.next` replaces the old file).
+ */
+async function settleRootRewrap(config: GatekeeperConfig, baseDir: string, env: NodeJS.ProcessEnv, database: GatekeeperDatabase, log: JsonLog): Promise<RootKey> {
+  const root = await openRootKey(config, baseDir, env);
+  const next = nextKeystore(config, baseDir);
+  if (config.keystore.kmsKey !== undefined || !(await exists(next))) return root;
+  if (await rootOpensDatabase(database.db, root)) {
+    await rm(next, { force: true });
+    log.warn('root rewrap: an interrupted rewrap had not reached the database; its new keystore was removed');
+    return root;
+  }
+  const newRoot = await openKeystoreFile(p, next, env[config.keystore.passphraseEnv]!);
+  if (!(await rootOpensDatabase(database.db, newRoot))) fail('DECRYPT_FAILED', `neither ${at(baseDir, config.keystore.file)} nor ${next} opens the database's keys`);
+  await renameDurably(next, at(baseDir, config.keystore.file));
+  log.warn('root rewrap: finished a rewrap a crash interrupted; the new keystore replaced the old one');
+  return newRoot;
+}
+
+/** Admin API `POST /admin/v1/root/rewrap`: a new root key in a new keystore file, every stored value rewrapped under it. */
+async function rewrapRoot(config: GatekeeperConfig, baseDir: string, env: NodeJS.ProcessEnv, gk: Gatekeeper, root: RotatingRootKey): Promise<RewrapCounts> {
+  if (config.keystore.kmsKey !== undefined) fail('UNSUPPORTED', 'the root key is in AWS KMS: rotate it there (KMS keeps old key versions for unwrapping)');
+  const file = at(baseDir, config.keystore.file);
+  const next = nextKeystore(config, baseDir);
+  await rm(next, { force: true });
+  const old = root.active;
+  const fresh = await createKeystoreFile(p, next, env[config.keystore.passphraseEnv]!);
+  root.begin(fresh);
+  let counts: RewrapCounts;
+  try {
+    counts = await rewrapStoredValues(gk.db, root, fresh);
+  } catch (err) {
+    root.rollback();
+    await rm(next, { force: true });
+    throw err;
+  }
+  await renameDurably(next, file);
+  root.finish();
+  if (!(await rootOpensDatabase(gk.db, fresh)) || (await rootOpensDatabase(gk.db, old))) fail('MISMATCH', 'root rewrap: the database does not open with the new root key alone');
+  await gk.audit.append({ kind: 'policy', decision: 'none', reason: `ROOT_REWRAPPED secrets=${counts.secrets} keks=${counts.keks}` }, gk.now());
+  return counts;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function renameDurably(from: string, to: string): Promise<void> {
+  await rename(from, to);
+  const dir = await open(dirname(to), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
 async function bundleHash(bundleDir: string): Promise<string> {
   const path = join(bundleDir, 'bundle.json');
   let text: string;
@@ -104,9 +171,9 @@ export async function startGatekeeperService(o: GatekeeperServiceOptions): Promi
     const logDir = at(baseDir, config.log.dir);
     const lock = await lockLogDirectory(logDir);
     closers.push(() => lock.release());
-    const root = await openRootKey(config, baseDir, env);
     const database = await openConfiguredDatabase(config, baseDir);
     closers.push(() => database.close());
+    const root = new RotatingRootKey(await settleRootRewrap(config, baseDir, env, database, log));
     const storage = new FileSystemStorage(logDir);
     const metrics = new GatekeeperMetrics(serviceRegistry('gatekeeper'));
     const gk = await openGatekeeper({
@@ -181,6 +248,7 @@ export async function startGatekeeperService(o: GatekeeperServiceOptions): Promi
         log.info('admin change', { operator, method, path });
       },
       onInternalError: internal,
+      rewrapRoot: () => rewrapRoot(config, baseDir, env, gk, root),
     });
     const adminRoot = new Hono();
     adminRoot.get('/healthz', healthz);

@@ -45,6 +45,8 @@ export interface AdminOptions {
   readonly onRefused?: (refusal: AuthRefusal) => void;
   /** Called with a change's outcome after it was made, for the service's own log. */
   readonly onChange?: (operator: string, method: string, path: string) => void;
+  /** Rewraps every stored secret and KEK under a new root key (the service knows where the keystore is); absent: not offered. */
+  readonly rewrapRoot?: () => Promise<{ secrets: number; keks: number }>;
   /** Called with unexpected errors (the client sees only "internal error"). */
   readonly onInternalError?: (err: unknown) => void;
 }
@@ -206,6 +208,10 @@ export function adminApp(ctx: GatekeeperContext, o: AdminOptions): Hono<Vars> {
     const rewrapped = await ctx.keks.rotate(batch);
     await ctx.audit.append({ kind: 'policy', decision: 'none', reason: `KEK_ROTATED batch=${batch} slots=${rewrapped.length} by=${by(c)}` }, ctx.now());
     return c.json({ rewrapped: rewrapped.length });
+  });
+  app.post('/admin/v1/root/rewrap', ...guard('admin', 0), async (c) => {
+    if (o.rewrapRoot === undefined) fail('UNSUPPORTED', 'this gatekeeper does not offer root rewrap (it runs without a keystore it can replace)');
+    return c.json(await o.rewrapRoot());
   });
   app.put('/admin/v1/monitors/:name', ...guard('admin', LIMIT.small), async (c) => {
     await registerMonitor(ctx, param(c, 'name'), body(c, MonitorKey, 'monitor key').publicKey);
