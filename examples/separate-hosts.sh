@@ -52,12 +52,13 @@ trap stop_all EXIT
 trap 'exit 143' TERM INT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { # URL NAME
-  for _ in $(seq 300); do
+wait_ready() { # URL NAME LOG
+  for _ in $(seq 600); do
     if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
-  echo "$2 did not become ready at $1" >&2
+  echo "$2 did not become ready at $1 within 120 s; the end of its log ($3):" >&2
+  tail -n 20 "$3" >&2 || true
   return 1
 }
 field() { sed -n "s/^ *$1 *//p" | head -n 1 | cut -d' ' -f1; }
@@ -92,26 +93,26 @@ LAB_CONFIG=$LAB/lab.yaml
 say "witness: keyhole witness serve"
 serve_bg "$WITNESS/serve.out" "$WITNESS/serve.log" witness serve --config "$WITNESS/witness.yaml" --set listen.port="$WITNESS_PORT" \
   --set metrics.port="$WITNESS_METRICS" --set "logs=[{\"origin\":\"$LAB_ID.example/keyhole/audit/v1\",\"vkey\":\"$LOG_VKEY\"}]"
-wait_ready "http://127.0.0.1:$WITNESS_METRICS/readyz" witness
+wait_ready "http://127.0.0.1:$WITNESS_METRICS/readyz" witness "$WITNESS/serve.log"
 
 say "lab: keyhole gatekeeper serve (witnessed)"
 serve_bg "$LAB/serve.out" "$LAB/serve.log" gatekeeper serve --config "$LAB/gatekeeper.yaml" --set listen.port="$GK_PORT" --set admin.port="$ADMIN_PORT" \
   --set "witnesses=[{\"url\":\"$WITNESS_URL\",\"vkey\":\"$WITNESS_VKEY\"}]" --set quorum=1 --set "workstation.hub=$HUB_URL"
-wait_ready "http://127.0.0.1:$GK_PORT/readyz" gatekeeper
+wait_ready "http://127.0.0.1:$GK_PORT/readyz" gatekeeper "$LAB/serve.log"
 sed -i "s#^gatekeeper: .*#gatekeeper: http://127.0.0.1:$ADMIN_PORT/#" "$LAB_CONFIG"
 
 say "vendor: keyhole hub lab-add, hub serve"
 keyhole hub lab-add --config "$VENDOR/hub.yaml" --lab "$LAB_ID" --signing-key "$LAB_KEY" >&2
 serve_bg "$VENDOR/serve.out" "$VENDOR/serve.log" hub serve --config "$VENDOR/hub.yaml" --set listen.port="$HUB_PORT" --set metrics.port="$HUB_METRICS" \
   --set "workstationOrigin=http://127.0.0.1:$GK_PORT"
-wait_ready "http://127.0.0.1:$HUB_METRICS/readyz" hub
+wait_ready "http://127.0.0.1:$HUB_METRICS/readyz" hub "$VENDOR/serve.log"
 
 say "auditor: keyhole monitor init, monitor"
 MONITOR_KEY=$(keyhole monitor init --log "${GK_URL}log/" --vkey "$LOG_VKEY" --name auditor-1 --config "$MONITOR/monitor.yaml" | field 'public key')
 keyhole monitor-key auditor-1 --public-key "$MONITOR_KEY" --config "$LAB_CONFIG"
 serve_bg "$MONITOR/alerts.jsonl" "$MONITOR/monitor.log" monitor --config "$MONITOR/monitor.yaml" --set listen.port="$MONITOR_PORT" \
   --set "witnesses=[\"$WITNESS_VKEY\"]" --set quorum=1
-wait_ready "http://127.0.0.1:$MONITOR_PORT/readyz" monitor
+wait_ready "http://127.0.0.1:$MONITOR_PORT/readyz" monitor "$MONITOR/monitor.log"
 
 say "lab: vendor add, campaign create, ingest"
 keyhole vendor add "$VENDOR_ID" --hub-url "$HUB_URL" --hub-key "$HUB_KEY" --budget 100000 --config "$LAB_CONFIG"
