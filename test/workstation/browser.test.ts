@@ -85,6 +85,8 @@ async function waitForHeadingFocus(page: Page, heading: RegExp): Promise<void> {
 
 /** Tab and Shift+Tab `times` each; focus must stay inside the open dialog. */
 async function assertFocusTrapped(page: Page, times: number): Promise<void> {
+  // The dialog moves focus in an effect after it renders: wait for that (a deadline that fails loudly), not a fixed time.
+  await page.waitForFunction(() => Boolean(document.activeElement?.closest('[role="dialog"]')), undefined, { timeout: 15_000 }).catch(() => undefined);
   assert.ok((await focused(page)).inDialog, 'the dialog took focus');
   for (const key of ['Tab', 'Shift+Tab']) {
     for (let i = 0; i < times; i++) {
