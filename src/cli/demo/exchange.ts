@@ -43,9 +43,8 @@ import { registerMonitor } from '../../gatekeeper/monitor-request.js';
 import { putOperator } from '../../gatekeeper/admin/operators.js';
 import { lockLogDirectory, type WriterLock } from '../../gatekeeper/writer-lock.js';
 import { addAnnotator, addToRoster } from '../../hub/accounts.js';
-import { createHubApp } from '../../hub/http-app.js';
 import type { HubContext } from '../../hub/hub-context.js';
-import { createHubKeyFile, loadHubIdentity } from '../../hub/hub-key.js';
+import { createHubKeyFile } from '../../hub/hub-key.js';
 import { registerLab } from '../../hub/tenancy.js';
 import { GatekeeperAdminClient } from '../../lab/admin-client.js';
 import { createOperatorKey, readOperatorKey } from '../lab-operator.js';
@@ -68,10 +67,11 @@ import { parseMonitorConfig } from '../../monitor/monitor-config.js';
 import { MonitorStore } from '../../monitor/store/monitor-store.js';
 import { nodePrimitives as p } from '../../platform/node-primitives.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { openBlobStore } from '../../storage/open-blob-store.js';
-import { openHubDatabase, type HubDatabase } from '../../storage/open-database.js';
+import type { HubDatabase } from '../../storage/open-database.js';
 import { GatekeeperConfig } from '../services/gatekeeper-config.js';
 import { startGatekeeperService } from '../services/gatekeeper-service.js';
+import { HubConfig } from '../services/hub-config.js';
+import { startHubService } from '../services/hub-service.js';
 import { jsonLog } from '../services/json-log.js';
 import { listenOn, type Listening } from '../services/listen.js';
 
@@ -318,21 +318,31 @@ export async function startExchange(o: ExchangeOptions): Promise<Exchange> {
 
     const hubKeyPath = join(dataDir, DataDirLayout.hubKey);
     await fileOrCreate(hubKeyPath, () => createHubKeyFile(hubKeyPath, DEMO_VENDOR));
-    const hubDb = await openHubDatabase(db ?? `sqlite:${join(dataDir, DataDirLayout.hubDb)}`, pgSchema('hub'));
-    closers.push(() => hubDb.close());
-    const blobs = openBlobStore(blobLocation ?? join(dataDir, DataDirLayout.blobs), o.s3Endpoint === undefined ? {} : { s3Endpoint: o.s3Endpoint });
-    const hub: HubContext = { store: hubDb, blobs, p, identity: await loadHubIdentity(p, hubKeyPath), clock: () => Math.floor(Date.now() / 1000) };
-    const hubServer = await listenOn(
-      createHubApp(hub, {
+    // The vendor's hub as `keyhole hub serve` runs it: the same service and config schema.
+    const hubConfig = parseWith(
+      HubConfig,
+      {
+        id: DEMO_VENDOR,
+        key: DataDirLayout.hubKey,
+        database: db ?? `sqlite:${DataDirLayout.hubDb}`,
+        ...(db?.startsWith('postgres') ? { databaseSchema: `${schemaPrefix}_hub` } : {}),
+        blobs: { location: blobLocation ?? DataDirLayout.blobs, ...(o.s3Endpoint === undefined ? {} : { s3Endpoint: o.s3Endpoint }) },
+        listen: { host: '127.0.0.1', port: at(1) },
+        metrics: { host: '127.0.0.1', port: 0 },
         workstationOrigin: new URL(gatekeeperServer.url).origin,
-        // Everyone is on 127.0.0.1 here, so per-address login throttling would throttle all annotators as one.
-        accountLimit: { perSecond: 10_000, burst: 10_000 },
-        loginLimit: { perSecond: 10_000, burst: 10_000 },
-        onInternalError: (e) => console.error(`hub internal error: ${e instanceof Error ? e.message : String(e)}`),
-      }).fetch,
-      at(1),
+        // Everyone is on 127.0.0.1 here, so per-address limits would throttle all annotators as one.
+        limits: { account: { perSecond: 10_000, burst: 10_000 }, loginPerSource: { perSecond: 10_000, burst: 10_000 } },
+      },
+      'demo hub config',
     );
-    closers.push(() => hubServer.close());
+    const hubLog = createWriteStream(join(dataDir, DataDirLayout.vendor, 'hub.log'), { flags: 'a', mode: 0o600 });
+    closers.push(() => new Promise<void>((done) => hubLog.end(done)));
+    const hubService = await startHubService(hubConfig, dataDir, jsonLog('hub', (line) => void hubLog.write(line)));
+    closers.push(() => hubService.close());
+    const hub: HubContext = hubService.context;
+    const hubDb = hubService.database;
+    const blobs = hub.blobs;
+    const hubServer = { url: hubService.url };
 
     const admin = new GatekeeperAdminClient(adminServer.url, DEMO_LAB, DEMO_OPERATOR, operatorSigner, p);
     // What `keyhole gatekeeper init` writes for the lab's tools: `keyhole results pull --config <dataDir>/lab.yaml` etc.

@@ -32,6 +32,9 @@ export interface RunningHubService {
   readonly url: string;
   readonly metricsUrl: string;
   readonly hub: string;
+  /** The hub's state, for the demo's vendor operator and the drill's attacker, who hold it. */
+  readonly context: HubContext;
+  readonly database: HubDatabase;
   close(): Promise<void>;
 }
 
@@ -129,7 +132,7 @@ export async function startHubService(config: HubConfig, baseDir: string, log: J
     closers.push(() => metricsServer.close());
 
     log.info('hub serving', { hub: identity.id, public: publicServer.url, metrics: metricsServer.url, blobs: blobs.location, cors: config.workstationOrigin ?? null });
-    return { url: publicServer.url, metricsUrl: metricsServer.url, hub: identity.id, close: closeAll };
+    return { url: publicServer.url, metricsUrl: metricsServer.url, hub: identity.id, context: ctx, database: store, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
