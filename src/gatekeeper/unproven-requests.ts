@@ -70,18 +70,23 @@ export class UnprovenRequests {
     }
   }
 
-  /** Writes the counted, unlogged requests as one unattributed record (nothing when there are none). */
+  /**
+   * Writes the counted, unlogged requests as one unattributed record (nothing when there are none).
+   * The count is taken now, not when the write starts: requests counted while an earlier aggregate
+   * is being written wait for the next one, so an aggregate says exactly what it covers.
+   */
   flush(): Promise<void> {
-    this.writing = this.writing.then(() => this.writeUnlogged());
+    const count = this.unlogged;
+    if (count > 0) {
+      this.unlogged = 0;
+      const now = this.ctx.now();
+      this.lastRecordMs = Math.max(this.lastRecordMs ?? now, now);
+      this.writing = this.writing.then(() => this.append(count, now));
+    }
     return this.writing;
   }
 
-  private async writeUnlogged(): Promise<void> {
-    if (this.unlogged === 0) return;
-    const count = this.unlogged;
-    this.unlogged = 0;
-    const now = this.ctx.now();
-    this.lastRecordMs = Math.max(this.lastRecordMs ?? now, now);
+  private async append(count: number, now: number): Promise<void> {
     try {
       await this.ctx.audit.append({ kind: 'deny', decision: 'deny', reason: unprovenReason(count) }, now);
     } catch {
