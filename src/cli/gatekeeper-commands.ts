@@ -4,7 +4,7 @@
  * lab does while it serves goes through the admin API (src/cli/lab-ops-commands.ts).
  * Wiring only.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { toBase64Url } from '../core/bytes.js';
@@ -15,7 +15,7 @@ import { createKeystoreFile } from '../gatekeeper/keystore/passphrase-keystore.j
 import { lockLogDirectory } from '../gatekeeper/writer-lock.js';
 import { FileSystemStorage } from '../log/fs-storage.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';
-import { loadConfig } from './config/config-file.js';
+import { fileExists, loadConfig } from './config/config-file.js';
 import { createOperatorKey } from './lab-operator.js';
 import { GatekeeperConfig, starterGatekeeperConfig } from './services/gatekeeper-config.js';
 import { openConfiguredDatabase, openRootKey, startGatekeeperService } from './services/gatekeeper-service.js';
@@ -24,12 +24,6 @@ import { onStopSignal } from './services/stop-signal.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 export function registerGatekeeperCommands(program: Command): void {
   const gatekeeper = program.command('gatekeeper').description("The lab's key-release service: no log, no key");
@@ -43,7 +37,7 @@ export function registerGatekeeperCommands(program: Command): void {
     .option('--operator <id>', 'the first admin operator', 'admin')
     .action(async (o: { lab: string; config: string; origin?: string; operator: string }) => {
       const file = resolve(o.config);
-      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      if (await fileExists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, starterGatekeeperConfig(o.lab, o.origin ?? `${o.lab}.keyhole/audit/v1`), { flag: 'wx', mode: 0o600 });
       const { config, baseDir } = loadConfig('gatekeeper', GatekeeperConfig, file);

@@ -5,7 +5,7 @@
  * (`--config hub.yaml`, or `--db`): SQLite in WAL mode with a busy timeout,
  * or PostgreSQL, so an operator adds or suspends annotators while it serves.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -18,7 +18,7 @@ import { systemClock, type AdminContext } from '../hub/hub-context.js';
 import { createHubKeyFile, loadHubIdentity } from '../hub/hub-key.js';
 import { registerLab } from '../hub/tenancy.js';
 import { openHubDatabase, type HubDatabase } from '../storage/open-database.js';
-import { loadConfig } from './config/config-file.js';
+import { fileExists, loadConfig } from './config/config-file.js';
 import { HubConfig, starterHubConfig } from './services/hub-config.js';
 import { openConfiguredHubDatabase, startHubService } from './services/hub-service.js';
 import { jsonLog } from './services/json-log.js';
@@ -44,12 +44,6 @@ interface ServeFlags {
   s3Endpoint?: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** `hub serve --db --blobs --key …` without a config file, as before config files: the same service, metrics on any free loopback port. */
 async function configFromFlags(flags: ServeFlags): Promise<{ config: HubConfig; baseDir: string }> {
@@ -119,12 +113,12 @@ export function registerHubCommands(program: Command): void {
     .option('--config <file>', 'the config file to write', 'hub.yaml')
     .action(async (o: { id: string; config: string }) => {
       const file = resolve(o.config);
-      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      if (await fileExists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, starterHubConfig(o.id), { flag: 'wx', mode: 0o600 });
       const { config, baseDir } = loadConfig('hub', HubConfig, file);
       const keyFile = resolve(baseDir, config.key);
-      if (!(await exists(keyFile))) await createHubKeyFile(keyFile, config.id);
+      if (!(await fileExists(keyFile))) await createHubKeyFile(keyFile, config.id);
       const identity = await loadHubIdentity(nodePrimitives, keyFile);
       if (identity.id !== config.id) fail('CONFLICT', `${keyFile} already holds the key of hub "${identity.id}", not ${config.id}; init into another directory`);
       const store = await openConfiguredHubDatabase(config, baseDir);

@@ -2,7 +2,7 @@
  * `keyhole log ...` and `keyhole witness ...`: wiring only; the work is in src/log, src/core and
  * src/cli/services/witness-service.ts.
  */
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +16,7 @@ import { buildProofBundle } from '../log/proofs.js';
 import { HttpObjectReader, type ObjectReader } from '../log/tile-reader.js';
 import { auditLog } from '../log/verify-log.js';
 import { CHECKPOINT_PATH } from '../log/writer.js';
-import { loadConfig } from './config/config-file.js';
+import { fileExists, loadConfig } from './config/config-file.js';
 import { jsonLog } from './services/json-log.js';
 import { onStopSignal } from './services/stop-signal.js';
 import { WitnessConfig, starterWitnessConfig } from './services/witness-config.js';
@@ -38,12 +38,6 @@ function readerFor(source: string): ObjectReader {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 function parsePort(text: string): number {
   const n = Number(text);
@@ -113,12 +107,12 @@ export function registerLogCommands(program: Command): void {
     .option('--config <file>', 'the config file to write', 'witness.yaml')
     .action(async (o: { name: string; config: string }) => {
       const file = resolve(o.config);
-      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      if (await fileExists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, starterWitnessConfig(o.name), { flag: 'wx', mode: 0o600 });
       const { config, baseDir } = loadConfig('witness', WitnessConfig, file);
       const keyFile = resolve(baseDir, config.key);
-      if (!(await exists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
+      if (!(await fileExists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
       const cosigner = await loadWitnessCosigner(config.name, keyFile);
       console.log(`witness ${config.name} set up in ${baseDir}:\n  config  ${file}\n  key     ${keyFile}\n  vkey    ${cosigner.verifierKey}\ngive the lab the vkey (its gatekeeper config: witnesses); add the lab's log origin and vkey under logs:, then \`keyhole witness serve --config ${o.config}\``);
     });

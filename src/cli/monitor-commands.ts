@@ -5,14 +5,14 @@
  * Alerts go to stdout as JSON lines and nothing else is written there;
  * progress and problems go to stderr.
  */
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fromHex, toBase64Url, toHex } from '../core/bytes.js';
 import { fail } from '../core/errors.js';
 import { parseJsonText, parseWith } from '../core/schema.js';
 import { nodePrimitives as p } from '../platform/node-primitives.js';
-import { loadConfig } from './config/config-file.js';
+import { fileExists, loadConfig } from './config/config-file.js';
 import { jsonLog } from './services/json-log.js';
 import { MonitorServiceConfig, starterMonitorConfig } from './services/monitor-service-config.js';
 import { startMonitorService } from './services/monitor-service.js';
@@ -38,12 +38,6 @@ interface MonitorFlags {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function readText(path: string, what: string): Promise<string> {
   try {
@@ -128,12 +122,12 @@ export function registerMonitorCommands(program: Command): void {
     .option('--config <file>', 'the config file to write', 'monitor.yaml')
     .action(async (o: { log: string; vkey: string; name: string; config: string }) => {
       const file = resolve(o.config);
-      if (await exists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
+      if (await fileExists(file)) fail('CONFLICT', `${file} exists; init never overwrites (edit it, or init into another directory)`);
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(file, starterMonitorConfig(o.log, o.vkey, o.name), { flag: 'wx', mode: 0o600 });
       const { baseDir } = loadConfig('monitor', MonitorServiceConfig, file);
       const keyFile = join(baseDir, 'monitor.key');
-      if (!(await exists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
+      if (!(await fileExists(keyFile))) await writeFile(keyFile, `${toHex(p.randomBytes(32))}\n`, { flag: 'wx', mode: 0o600 });
       const signer = await p.ed25519FromSeed(fromHex(await readText(keyFile, 'the monitor key'), 'monitor key seed'));
       const publicKey = toBase64Url(signer.publicKey);
       console.log(`monitor set up in ${baseDir}:\n  config      ${file}\n  key         ${keyFile}\n  public key  ${publicKey}\nthe lab authorizes it with \`keyhole monitor-key ${o.name} --public-key ${publicKey}\`; then uncomment suspension: in the config, and \`keyhole monitor --config ${o.config}\``);

@@ -8,6 +8,7 @@
  * flag, then environment, then file.
  */
 import { readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
@@ -126,4 +127,20 @@ export function loadConfig<S extends z.ZodType>(part: string, schema: S, file: s
 /** The environment variable that sets `path` of `part`'s config, for docs and starter configs. */
 export function configEnvName(part: string, path: string): string {
   return envName(part, path.split('.'));
+}
+
+/** Whether a file exists: `init` commands never overwrite one. */
+export function fileExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A config's database location with a relative `sqlite:` path resolved against the config's
+ * directory (a `postgres://` URL, or `sqlite::memory:`, as it is).
+ */
+export function databaseIn(baseDir: string, location: string): string {
+  return location.startsWith('sqlite:') && location !== 'sqlite::memory:' ? `sqlite:${resolve(baseDir, location.slice('sqlite:'.length))}` : location;
 }

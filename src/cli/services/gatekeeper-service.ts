@@ -12,7 +12,7 @@
  * warned about at every start and shown by status. SIGINT/SIGTERM finish
  * in-flight requests, then close the log and the database.
  */
-import { access, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { sql } from 'kysely';
@@ -36,6 +36,7 @@ import { nodePrimitives as p } from '../../platform/node-primitives.js';
 import { serveWorkstation } from '../../workstation/serve.js';
 import { listenOn, type Listening } from './listen.js';
 import type { GatekeeperConfig } from './gatekeeper-config.js';
+import { databaseIn, fileExists } from '../config/config-file.js';
 import { errorFields, type JsonLog } from './json-log.js';
 import { GatekeeperMetrics, serviceRegistry } from './metrics.js';
 
@@ -60,7 +61,6 @@ export interface GatekeeperServiceOptions {
 }
 
 const at = (baseDir: string, path: string): string => resolve(baseDir, path);
-const sqliteAt = (baseDir: string, location: string): string => (location.startsWith('sqlite:') && location !== 'sqlite::memory:' ? `sqlite:${at(baseDir, location.slice(7))}` : location);
 
 export async function openRootKey(config: GatekeeperConfig, baseDir: string, env: NodeJS.ProcessEnv): Promise<RootKey> {
   if (config.keystore.kmsKey !== undefined) return kmsRootKey({ keyId: config.keystore.kmsKey });
@@ -70,7 +70,7 @@ export async function openRootKey(config: GatekeeperConfig, baseDir: string, env
 }
 
 export function openConfiguredDatabase(config: GatekeeperConfig, baseDir: string): Promise<GatekeeperDatabase> {
-  return openGatekeeperDatabase(sqliteAt(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
+  return openGatekeeperDatabase(databaseIn(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
 }
 
 const nextKeystore = (config: GatekeeperConfig, baseDir: string): string => `${at(baseDir, config.keystore.file)}.next`;
@@ -85,7 +85,7 @@ const nextKeystore = (config: GatekeeperConfig, baseDir: string): string => `${a
 async function settleRootRewrap(config: GatekeeperConfig, baseDir: string, env: NodeJS.ProcessEnv, database: GatekeeperDatabase, log: JsonLog): Promise<RootKey> {
   const root = await openRootKey(config, baseDir, env);
   const next = nextKeystore(config, baseDir);
-  if (config.keystore.kmsKey !== undefined || !(await exists(next))) return root;
+  if (config.keystore.kmsKey !== undefined || !(await fileExists(next))) return root;
   if (await rootOpensDatabase(database.db, root)) {
     await rm(next, { force: true });
     log.warn('root rewrap: an interrupted rewrap had not reached the database; its new keystore was removed');
@@ -122,12 +122,6 @@ async function rewrapRoot(config: GatekeeperConfig, baseDir: string, env: NodeJS
   return counts;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function renameDurably(from: string, to: string): Promise<void> {
   await rename(from, to);

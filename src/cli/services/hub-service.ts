@@ -24,6 +24,7 @@ import { nodePrimitives } from '../../platform/node-primitives.js';
 import { openBlobStore } from '../../storage/open-blob-store.js';
 import { openHubDatabase, type HubDatabase } from '../../storage/open-database.js';
 import type { HubConfig } from './hub-config.js';
+import { databaseIn } from '../config/config-file.js';
 import { errorFields, type JsonLog } from './json-log.js';
 import { listenOn } from './listen.js';
 import { HubMetrics, serviceRegistry } from './metrics.js';
@@ -38,11 +39,10 @@ export interface RunningHubService {
   close(): Promise<void>;
 }
 
-const sqliteAt = (baseDir: string, location: string): string => (location.startsWith('sqlite:') && location !== 'sqlite::memory:' ? `sqlite:${resolve(baseDir, location.slice(7))}` : location);
 
 /** The hub's database as the config names it; relative sqlite: paths resolve against the config's directory. */
 export function openConfiguredHubDatabase(config: Pick<HubConfig, 'database' | 'databaseSchema'>, baseDir: string): Promise<HubDatabase> {
-  return openHubDatabase(sqliteAt(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
+  return openHubDatabase(databaseIn(baseDir, config.database), config.databaseSchema === undefined ? {} : { pgSchema: config.databaseSchema });
 }
 
 /** Route patterns of the hub API ("/v1/labs/{lab}/items"), so metric labels stay few whatever the paths requested. */
