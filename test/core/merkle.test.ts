@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { fromBase64, toHex, utf8 } from '../../src/core/bytes.js';
+import { fromBase64, toHex } from '../../src/core/bytes.js';
 import {
   consistencyProof,
   emptyRoot,
@@ -14,10 +14,10 @@ import {
   verifyConsistency,
   verifyInclusion,
   type Hash,
-  type NodeSource,
 } from '../../src/core/merkle.js';
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
 import { webCryptoPrimitives } from '../../src/core/webcrypto-primitives.js';
+import { flipBit, leavesOf, memorySource } from '../support/merkle-trees.js';
 import { SHARED_VECTORS } from '../support/shared.js';
 
 const TESTDATA = join(SHARED_VECTORS, 'merkle', 'testdata');
@@ -89,20 +89,7 @@ test('reference-hashes.json: node hashes per level and roots for every size 0..8
   assert.equal(toHex(await emptyRoot(p)), ref.empty_root_hash);
 });
 
-function memorySource(leaves: Hash[]): NodeSource {
-  return {
-    async node(level, index) {
-      const width = 2 ** level;
-      return rootFromLeafHashes(p, leaves.slice(index * width, (index + 1) * width));
-    },
-  };
-}
 
-async function leavesOf(n: number): Promise<Hash[]> {
-  const out: Hash[] = [];
-  for (let i = 0; i < n; i++) out.push(await leafHash(p, utf8(`leaf ${i}`)));
-  return out;
-}
 
 test('generated proofs verify for every index and size pair up to 40', async () => {
   const leaves = await leavesOf(40);
@@ -124,11 +111,6 @@ test('webcrypto and node primitives agree on roots', async () => {
   assert.equal((await nodeHash(p, leaves[0]!, leaves[1]!)).length, 32);
 });
 
-const flipBit = (h: Uint8Array, bit: number): Uint8Array => {
-  const c = Uint8Array.from(h);
-  c[Math.floor(bit / 8) % c.length]! ^= 1 << (bit % 8);
-  return c;
-};
 
 test('property: any tampering with an inclusion proof is rejected', async () => {
   const leaves = await leavesOf(64);

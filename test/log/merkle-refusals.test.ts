@@ -10,10 +10,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { fromBase64, utf8 } from '../../src/core/bytes.js';
+import { fromBase64 } from '../../src/core/bytes.js';
 import { KeyholeError, type ErrorCode } from '../../src/core/errors.js';
-import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion, type Hash, type NodeSource } from '../../src/core/merkle.js';
+import { consistencyProof, inclusionProof, rootFromLeafHashes, verifyConsistency, verifyInclusion, type Hash } from '../../src/core/merkle.js';
 import { nodePrimitives as p } from '../../src/platform/node-primitives.js';
+import { flipBit, leavesOf, memorySource } from '../support/merkle-trees.js';
 import { SHARED_VECTORS } from '../support/shared.js';
 
 const TESTDATA = join(SHARED_VECTORS, 'merkle', 'testdata');
@@ -63,26 +64,8 @@ test('every refused transparency-dev/merkle vector is refused with a KeyholeErro
   assert.ok(refused > 100, `the vectors include refusals (${refused})`);
 });
 
-function memorySource(leaves: Hash[]): NodeSource {
-  return {
-    async node(level, index) {
-      const width = 2 ** level;
-      return rootFromLeafHashes(p, leaves.slice(index * width, (index + 1) * width));
-    },
-  };
-}
 
-async function leavesOf(n: number): Promise<Hash[]> {
-  const out: Hash[] = [];
-  for (let i = 0; i < n; i++) out.push(await leafHash(p, utf8(`leaf ${i}`)));
-  return out;
-}
 
-const flipBit = (h: Uint8Array, bit: number): Uint8Array => {
-  const c = Uint8Array.from(h);
-  c[Math.floor(bit / 8) % c.length]! ^= 1 << (bit % 8);
-  return c;
-};
 
 test('property: a tampered inclusion proof is refused for its reason (MISMATCH, or BAD_LENGTH for a wrong number of hashes)', async () => {
   const leaves = await leavesOf(64);
