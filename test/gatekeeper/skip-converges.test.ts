@@ -1,6 +1,6 @@
 /**
  * Issue 16, "a workflow that converges", end to end: the demo's exchange
- * (hub, gatekeeper, witness) with five SDK bots that skip a third of what they
+ * (hub, gatekeeper, witness) with five SDK bots that skip most of what they
  * are given. A skip returns the item to the hub's queue, and the device's
  * release-ended notice frees its overlap place at the gatekeeper, so the next
  * bot gets the key: every item ends up labelled, no bot is refused a key, and
@@ -41,9 +41,11 @@ async function converges(db: { db: string; pgSchemaPrefix: string } | undefined)
   temps.push(dataDir);
   const ex = await startExchange({ dataDir, dataset: DEMO_DATASET, format: 'auto', bundleDir, monitor: false, overlap: 1, pace: { perMinute: 100_000, perHour: 1_000_000 }, ...(db ?? {}) });
   try {
-    const run = await runBots(ex, { count: 5, skipRate: 0.34 });
+    // Item ids (so which bot first leases which item) differ per run; at this rate about half the items are skipped at
+    // least once, and a run with no skip at all has odds near 1e-9, so the scenario is always exercised.
+    const run = await runBots(ex, { count: 5, skipRate: 0.6 });
     assert.deepEqual(run.results.map((r) => String(r.stopped)), Array(5).fill('queue-empty'), 'no bot was refused a key or stopped early');
-    assert.ok(run.skips.length >= 5, `the bots skipped (${run.skips.length} skips)`);
+    assert.ok(run.skips.length >= 1, `the bots skipped (${run.skips.length} skips)`);
     const labelled = new Set(run.choices.map((c) => c.item));
     const items = (await ex.store.requireLedger()).items.map((i) => i.item);
     assert.equal(items.length, 30);
